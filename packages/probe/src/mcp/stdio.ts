@@ -1,0 +1,264 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { ProbeFailure } from '../failure.js';
+import {
+  classifyMessage,
+  encodeNotification,
+  encodeRequest,
+  type RpcReply,
+  snippet,
+} from '../protocol/jsonrpc.js';
+import type { Era } from '../result.js';
+import { type Channel, PendingReplies } from './channel.js';
+
+export interface StdioTarget {
+  command: string;
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+const STDERR_LINES = 50;
+const STDERR_LINE_BYTES = 1024;
+/** Bounds for the polite end: stdin closed, then SIGTERM, then SIGKILL to the whole process group. */
+const GRACE_MS = { stdin: 500, term: 1000, kill: 1000 };
+/** What a child inherits (the SDK's default set), so a server never sees the monitor's own secrets. */
+const INHERITED_ENV =
+  process.platform === 'win32'
+    ? [
+        'APPDATA',
+        'HOMEDRIVE',
+        'HOMEPATH',
+        'LOCALAPPDATA',
+        'PATH',
+        'PROCESSOR_ARCHITECTURE',
+        'SYSTEMROOT',
+        'TEMP',
+        'USERNAME',
+        'USERPROFILE',
+      ]
+    : ['HOME', 'LOGNAME', 'PATH', 'SHELL', 'TERM', 'USER', 'LANG', 'TMPDIR'];
+
+/**
+ * stdio: the server is a child process; one JSON-RPC message per line on stdout, free-form logs on stderr.
+ * The child leads its own process group so that it and every grandchild can be ended together.
+ */
+export class StdioChannel implements Channel {
+  readonly transport = 'stdio' as const;
+  era: Era | undefined;
+  protocolVersion: string | undefined;
+  /** The last stderr lines, each cut at 1 KiB. */
+  readonly stderr: string[] = [];
+  /** stdout lines that were not JSON-RPC: servers that print banners break strict clients. */
+  noise: { lines: number; first?: string } = { lines: 0 };
+  exit: { code: number | null; signal: string | null } | undefined;
+  private readonly pending = new PendingReplies();
+  private nextId = 1;
+  private readonly exited: Promise<void>;
+
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly maxBytes: number,
+  ) {
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exit = { code, signal };
+        this.pending.fail(this.exitFailure());
+        resolve();
+      });
+    });
+    this.readStdout();
+    this.readStderr();
+    // Writes to a dead child fail with EPIPE; the exit is what reports it.
+    child.stdin.on('error', () => {});
+  }
+
+  /** Spawns the server and resolves once the OS has started it. */
+  static spawn(target: StdioTarget, maxBytes: number, signal: AbortSignal): Promise<StdioChannel> {
+    return new Promise((resolve, reject) => {
+      const env: Record<string, string> = {};
+      for (const key of INHERITED_ENV) {
+        const value = process.env[key];
+        if (value !== undefined && !value.startsWith('()')) env[key] = value;
+      }
+      let child: ChildProcessWithoutNullStreams;
+      try {
+        child = spawn(target.command, target.args ?? [], {
+          cwd: target.cwd,
+          env: { ...env, ...target.env },
+          stdio: 'pipe',
+          detached: process.platform !== 'win32',
+          windowsHide: true,
+        });
+      } catch (error) {
+        reject(
+          new ProbeFailure('spawn_failed', `Could not start ${target.command}: ${(error as Error).message}`),
+        );
+        return;
+      }
+      const onAbort = () => {
+        const channel = new StdioChannel(child, maxBytes);
+        channel.close();
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(
+          new ProbeFailure(
+            'spawn_failed',
+            `Could not start ${target.command}: ${error.code ?? error.message}`,
+          ),
+        );
+      });
+      child.once('spawn', () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(new StdioChannel(child, maxBytes));
+      });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    signal: AbortSignal,
+  ): Promise<RpcReply> {
+    const id = this.nextId++;
+    const answer = this.pending.wait(id, signal);
+    try {
+      this.write(encodeRequest(id, method, params));
+    } catch (error) {
+      answer.catch(() => {});
+      throw error;
+    }
+    return answer;
+  }
+
+  async notify(method: string, params: Record<string, unknown> | undefined): Promise<void> {
+    this.write(encodeNotification(method, params));
+  }
+
+  /** Closes stdin, then SIGTERM, then SIGKILL to the process group, each after a bounded wait. */
+  async close(): Promise<void> {
+    if (this.exit) return;
+    this.child.stdin.end();
+    if (await this.exitedWithin(GRACE_MS.stdin)) return;
+    this.signalGroup('SIGTERM');
+    if (await this.exitedWithin(GRACE_MS.term)) return;
+    this.signalGroup('SIGKILL');
+    await this.exitedWithin(GRACE_MS.kill);
+  }
+
+  /** After the leader has gone, members of its group that ignored the polite end are killed too. */
+  reapGroup(): void {
+    this.signalGroup('SIGKILL');
+  }
+
+  private signalGroup(sig: NodeJS.Signals): void {
+    const pid = this.child.pid;
+    if (pid === undefined) return;
+    try {
+      if (process.platform === 'win32') this.child.kill(sig);
+      else process.kill(-pid, sig);
+    } catch {
+      // The group is already gone.
+    }
+  }
+
+  private exitedWithin(ms: number): Promise<boolean> {
+    if (this.exit) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.exited.then(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  private write(line: string): void {
+    if (this.exit || this.child.stdin.destroyed) throw this.exitFailure();
+    this.child.stdin.write(`${line}\n`);
+  }
+
+  private exitFailure(): ProbeFailure {
+    const how = this.exit
+      ? this.exit.signal
+        ? `was killed by ${this.exit.signal}`
+        : `exited with code ${this.exit.code}`
+      : 'closed its pipes';
+    const last = this.stderr.at(-1);
+    return new ProbeFailure(
+      'process_exited',
+      `The server process ${how}${last ? `; stderr: ${snippet(last)}` : ''}`,
+    );
+  }
+
+  private readStdout(): void {
+    let buffer = '';
+    const decoder = new TextDecoder();
+    this.child.stdout.on('data', (chunk: Buffer) => {
+      buffer += decoder.decode(chunk, { stream: true });
+      let newline = buffer.indexOf('\n');
+      while (newline !== -1) {
+        this.line(buffer.slice(0, newline));
+        buffer = buffer.slice(newline + 1);
+        newline = buffer.indexOf('\n');
+      }
+      if (buffer.length > this.maxBytes) {
+        buffer = '';
+        this.pending.fail(
+          new ProbeFailure('response_too_large', `A stdout line passed the ${this.maxBytes}-byte limit`),
+        );
+        this.signalGroup('SIGKILL');
+      }
+    });
+  }
+
+  private line(raw: string): void {
+    const text = raw.trim();
+    if (text === '') return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      this.noisy(text);
+      return;
+    }
+    const message = classifyMessage(parsed);
+    if (message.kind === 'reply') this.pending.settle(message.reply);
+    else if (message.kind === 'request') {
+      // A probe offers no client features; refusing lets a server that asks (roots, sampling) go on.
+      this.write(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: message.id,
+          error: { code: -32601, message: 'Not supported by a probe' },
+        }),
+      );
+    } else if (message.kind === 'invalid') this.noisy(text);
+  }
+
+  private noisy(text: string): void {
+    this.noise.lines++;
+    this.noise.first ??= snippet(text, 80);
+  }
+
+  private readStderr(): void {
+    let partial = '';
+    this.child.stderr.on('data', (chunk: Buffer) => {
+      // Only the tail matters; a flood is read and dropped so the child never blocks on a full pipe.
+      const text = partial + chunk.toString('utf8', 0, Math.min(chunk.length, 65_536));
+      const lines = text.split('\n');
+      partial = (lines.pop() ?? '').slice(0, STDERR_LINE_BYTES);
+      for (const line of lines) {
+        if (line.trim() === '') continue;
+        this.stderr.push(line.slice(0, STDERR_LINE_BYTES));
+        if (this.stderr.length > STDERR_LINES) this.stderr.shift();
+      }
+    });
+  }
+}

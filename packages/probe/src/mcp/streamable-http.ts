@@ -1,0 +1,187 @@
+import { ProbeFailure } from '../failure.js';
+import { type HttpOrigin, type HttpReply, header, readBody } from '../net/http.js';
+import {
+  classifyMessage,
+  encodeNotification,
+  encodeRequest,
+  parseJson,
+  type RpcReply,
+  snippet,
+} from '../protocol/jsonrpc.js';
+import { readSse } from '../protocol/sse.js';
+import type { Era } from '../result.js';
+import type { Channel } from './channel.js';
+
+/** How long a POST's SSE stream may stay open after it carried our reply before it is cut. */
+const STREAM_LINGER_MS = 50;
+
+/**
+ * Streamable HTTP (2025-03-26 and later, both eras): every message is a POST; the answer is a JSON body or
+ * an SSE stream that carries it. Legacy sessions are tracked through `Mcp-Session-Id` and ended with DELETE.
+ * No GET stream is opened: a probe has nothing to receive unprompted, and stateless servers refuse it.
+ */
+export class StreamableHttpChannel implements Channel {
+  readonly transport = 'streamable-http' as const;
+  era: Era | undefined;
+  protocolVersion: string | undefined;
+  sessionId: string | undefined;
+  private nextId = 1;
+
+  constructor(
+    private readonly origin: HttpOrigin,
+    private readonly url: URL,
+    private readonly headers: Record<string, string>,
+    private readonly maxBytes: number,
+  ) {}
+
+  async request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    signal: AbortSignal,
+  ): Promise<RpcReply> {
+    const id = this.nextId++;
+    const reply = await this.post(method, encodeRequest(id, method, params), signal, params);
+    const type = header(reply.headers, 'content-type') ?? '';
+    if (type.includes('text/event-stream')) return this.fromStream(reply, id, method, signal);
+    if (!type.includes('json')) {
+      const body = await readBody(reply, this.maxBytes);
+      throw new ProbeFailure(
+        'invalid_response',
+        `${method} was answered with content type "${type || 'none'}", not JSON or SSE: ${snippet(body.toString())}`,
+      );
+    }
+    const body = (await readBody(reply, this.maxBytes)).toString();
+    const message = classifyMessage(parseJson(body, `The reply to ${method}`));
+    if (message.kind !== 'reply' || message.reply.id !== id) {
+      throw new ProbeFailure(
+        'invalid_response',
+        `The reply to ${method} is not its JSON-RPC response: ${snippet(body)}`,
+      );
+    }
+    return message.reply;
+  }
+
+  async notify(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const reply = await this.post(method, encodeNotification(method, params), signal, params);
+    await readBody(reply, this.maxBytes);
+  }
+
+  async close(): Promise<void> {
+    if (this.sessionId) {
+      // DELETE ends a legacy session; 405 means the server does not allow it, which is fine.
+      try {
+        const reply = await this.origin.request({
+          method: 'DELETE',
+          url: this.url,
+          headers: this.protocolHeaders('DELETE'),
+          signal: AbortSignal.timeout(1000),
+        });
+        await readBody(reply, 65_536);
+      } catch {
+        // Ending politely is best effort: the server may already be gone.
+      }
+    }
+    await this.origin.close();
+  }
+
+  private protocolHeaders(method: string, params?: Record<string, unknown>): Record<string, string> {
+    const h: Record<string, string> = { ...this.headers };
+    if (this.sessionId) h['mcp-session-id'] = this.sessionId;
+    if (this.protocolVersion) h['mcp-protocol-version'] = this.protocolVersion;
+    if (this.era === 'modern') {
+      h['mcp-method'] = method;
+      const name = params?.name ?? params?.uri;
+      if (typeof name === 'string' && method !== 'DELETE') h['mcp-name'] = name;
+    }
+    return h;
+  }
+
+  private async post(
+    method: string,
+    body: string,
+    signal: AbortSignal,
+    params: Record<string, unknown> | undefined,
+  ): Promise<HttpReply> {
+    const headers = this.protocolHeaders(method, params);
+    headers['content-type'] = 'application/json';
+    headers.accept = 'application/json, text/event-stream';
+    const reply = await this.origin.request({ method: 'POST', url: this.url, headers, body, signal });
+    const session = header(reply.headers, 'mcp-session-id');
+    if (session && this.era !== 'modern') this.sessionId = session;
+    if (reply.status >= 200 && reply.status < 300) return reply;
+    const text = (await readBody(reply, 65_536).catch(() => Buffer.alloc(0))).toString();
+    const wwwAuthenticate = header(reply.headers, 'www-authenticate');
+    const auth = reply.status === 401 || reply.status === 403;
+    throw new ProbeFailure(
+      auth ? 'auth_required' : 'http_status',
+      auth
+        ? `${method} was refused with HTTP ${reply.status}: the server requires authorization`
+        : `${method} got HTTP ${reply.status}: ${snippet(text)}`,
+      undefined,
+      undefined,
+      { status: reply.status, body: text, ...(wwwAuthenticate ? { wwwAuthenticate } : {}) },
+    );
+  }
+
+  /** Reads an SSE answer until our reply arrives; server requests on the stream are refused politely. */
+  private async fromStream(
+    reply: HttpReply,
+    id: number,
+    method: string,
+    signal: AbortSignal,
+  ): Promise<RpcReply> {
+    const events = readSse(reply.body, this.maxBytes);
+    try {
+      for await (const event of events) {
+        if (event.event !== 'message' || event.data === '') continue;
+        const message = classifyMessage(parseJson(event.data, `An SSE event answering ${method}`));
+        if (message.kind === 'reply' && message.reply.id === id) {
+          linger(reply, events);
+          return message.reply;
+        }
+        if (message.kind === 'request') this.refuse(message.id, signal);
+      }
+    } catch (error) {
+      reply.body.destroy();
+      throw error;
+    }
+    throw new ProbeFailure(
+      'invalid_response',
+      `The SSE stream answering ${method} ended without its response`,
+    );
+  }
+
+  private refuse(id: string | number, signal: AbortSignal): void {
+    const body = JSON.stringify({
+      jsonrpc: '2.0',
+      id,
+      error: { code: -32601, message: 'Not supported by a probe' },
+    });
+    this.post('response', body, signal, undefined)
+      .then((r) => readBody(r, 65_536))
+      .catch(() => {});
+  }
+}
+
+/**
+ * A POST's stream normally ends right after the reply. Give it a moment, so the connection stays usable
+ * for the next request, then cut it: a stream that never ends must not hold the probe.
+ */
+function linger(reply: HttpReply, events: AsyncGenerator<unknown>): void {
+  const timer = setTimeout(() => reply.body.destroy(), STREAM_LINGER_MS);
+  (async () => {
+    try {
+      for await (const _ of events) {
+        // Drained and dropped: notifications after the reply carry nothing the probe needs.
+      }
+    } catch {
+      // A cut stream ends here.
+    } finally {
+      clearTimeout(timer);
+    }
+  })();
+}

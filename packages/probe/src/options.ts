@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** The seed's threshold: a probe slower than this is degraded. */
+export const DEFAULT_SLOW_MS = 5_000;
+export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+
+export const tlsOptionsSchema = z
+  .object({
+    insecure: z
+      .boolean()
+      .optional()
+      .describe('Go on past an untrusted or mismatched certificate (still reported).'),
+    ca: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .describe('Extra trusted CA certificates, PEM.'),
+    servername: z
+      .string()
+      .optional()
+      .describe('SNI name and the name to verify, when it differs from the host.'),
+    expiryWarnDays: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(14)
+      .describe('Degrade this many days before expiry.'),
+  })
+  .strict();
+
+/** Options every probe kind shares: the time budget, the byte limit and the slow threshold. */
+export const commonOptionsShape = {
+  timeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .default(DEFAULT_TIMEOUT_MS)
+    .describe('Deadline for the whole probe.'),
+  phaseTimeoutMs: z.number().int().positive().optional().describe('Upper bound for any single phase.'),
+  slowMs: z.number().int().positive().default(DEFAULT_SLOW_MS).describe('Slower than this is degraded.'),
+  maxBytes: z.number().int().positive().default(DEFAULT_MAX_BYTES).describe('Byte limit per body or stream.'),
+  tls: tlsOptionsSchema.default({ expiryWarnDays: 14 }),
+};
+
+export type CommonOptions = z.output<z.ZodObject<typeof commonOptionsShape>>;
+
+/** The input that `z.input` accepts: every default optional. */
+export type Input<S extends z.ZodType> = z.input<S>;
