@@ -1,8 +1,8 @@
 import type { ProbeContext } from '../context.js';
 import { ProbeFailure } from '../failure.js';
-import { classifyDiscover, type DiscoverOutcome } from '../protocol/era.js';
+import { classifyDiscover, type DiscoverOutcome, rpcErrorInBody } from '../protocol/era.js';
 import type { RpcReply } from '../protocol/jsonrpc.js';
-import { eraOf, LATEST_LEGACY, LATEST_MODERN, META } from '../protocol/versions.js';
+import { eraOf, LATEST_LEGACY, LATEST_MODERN, META, RPC } from '../protocol/versions.js';
 import type { Era, McpInfo, ToolInfo } from '../result.js';
 import { assertCall, readCallResult } from './assert-call.js';
 import { type Channel, rpcFailure } from './channel.js';
@@ -143,12 +143,12 @@ export class Session {
         ? this.options.protocolVersion
         : LATEST_LEGACY;
     const reply = await this.ctx.phase('handshake', async (signal) => {
-      const reply = await this.channel.request(
-        'initialize',
-        { protocolVersion: requested, capabilities: {}, clientInfo: this.options.clientInfo },
-        signal,
-      );
-      if (reply.error) throw rpcFailure('initialize', reply);
+      const reply = await this.channel
+        .request('initialize', { protocolVersion: requested, capabilities: {}, clientInfo: this.options.clientInfo }, signal)
+        .catch((error: unknown) => {
+          throw modernOnly(error instanceof ProbeFailure ? rpcErrorInBody(error.http?.body) : undefined) ?? error;
+        });
+      if (reply.error) throw modernOnly(reply.error) ?? rpcFailure('initialize', reply);
       const result = reply.result ?? {};
       const version = result.protocolVersion;
       if (typeof version !== 'string' || eraOf(version) !== 'legacy') {
@@ -286,4 +286,12 @@ function pickServerInfo(raw: Record<string, unknown>): NonNullable<McpInfo['serv
   if (typeof raw.version === 'string') info.version = raw.version;
   if (typeof raw.title === 'string') info.title = raw.title;
   return info;
+}
+
+/** A refusal of `initialize` that lists only modern revisions: the server has dropped the legacy era. */
+function modernOnly(error: { code: number; data?: unknown } | undefined): ProbeFailure | undefined {
+  if (error?.code !== RPC.unsupportedProtocolVersion) return undefined;
+  const supported = (error.data as { supported?: unknown } | undefined)?.supported;
+  const list = Array.isArray(supported) ? supported.join(', ') : 'modern revisions only';
+  return new ProbeFailure('protocol_unsupported', `The server refused initialize: it speaks ${list}, not the legacy handshake`);
 }

@@ -43,7 +43,7 @@ export function classifyDiscover(outcome: DiscoverOutcome, tried: readonly strin
           detail: `server/discover got HTTP ${outcome.status}`,
         };
       }
-      const rpc = rpcErrorIn(outcome.body);
+      const rpc = rpcErrorInBody(outcome.body);
       if (rpc) return classifyRpcError(rpc.code, rpc.data, tried);
       return { kind: 'legacy' };
     }
@@ -72,7 +72,8 @@ function stringList(value: unknown): string[] | undefined {
   return value;
 }
 
-function rpcErrorIn(body: string | undefined): { code: number; data?: unknown } | undefined {
+/** The JSON-RPC error inside an HTTP error body, if the body carries one. */
+export function rpcErrorInBody(body: string | undefined): { code: number; data?: unknown } | undefined {
   if (!body) return undefined;
   try {
     const error = (JSON.parse(body) as { error?: { code?: unknown; data?: unknown } }).error;
