@@ -24,7 +24,10 @@ describe('v2 SDK server serving both eras', () => {
   it('detects the modern era and sends only discover and tools/list', async () => {
     server.requests.length = 0;
     const r = await probeMcp(server.url);
-    expect(r).toMatchObject({ status: 'up', mcp: { transport: 'streamable-http', era: 'modern', protocolVersion: '2026-07-28' } });
+    expect(r).toMatchObject({
+      status: 'up',
+      mcp: { transport: 'streamable-http', era: 'modern', protocolVersion: '2026-07-28' },
+    });
     expect(r.mcp?.serverInfo).toEqual({ name: 'v2-server', version: '2.0.0' });
     expect(r.mcp?.tools?.map((t) => t.name).sort()).toEqual(['add', 'echo', 'fail']);
     expect(r.mcp?.supportedVersions).toContain('2026-07-28');
@@ -38,7 +41,12 @@ describe('v2 SDK server serving both eras', () => {
     server.requests.length = 0;
     const legacy = await probeMcp(server.url, { era: 'legacy' });
     expect(legacy).toMatchObject({ status: 'up', mcp: { era: 'legacy', protocolVersion: '2025-11-25' } });
-    expect(server.requests).toEqual(['POST initialize', 'POST notifications/initialized', 'POST tools/list', 'POST ping']);
+    expect(server.requests).toEqual([
+      'POST initialize',
+      'POST notifications/initialized',
+      'POST tools/list',
+      'POST ping',
+    ]);
     expect(legacy.mcp?.toolsHash).toBe(modern.mcp?.toolsHash);
     expect(legacy.mcp?.toolsHash).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
@@ -50,7 +58,10 @@ describe('v2 SDK server serving both eras', () => {
 
   it('calls a tool and checks structuredContent against its outputSchema and a JSON path', async () => {
     for (const era of ['modern', 'legacy'] as const) {
-      const r = await probeMcp(server.url, { era, call: { tool: 'add', arguments: { a: 2, b: 3 }, jsonPath: '$.sum', equals: 5 } });
+      const r = await probeMcp(server.url, {
+        era,
+        call: { tool: 'add', arguments: { a: 2, b: 3 }, jsonPath: '$.sum', equals: 5 },
+      });
       expect(r.status).toBe('up');
       expect(r.mcp?.toolCall).toMatchObject({ name: 'add', isError: false, structuredContent: { sum: 5 } });
       expect(r.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['json_path', 'output_schema']));
@@ -58,7 +69,9 @@ describe('v2 SDK server serving both eras', () => {
   });
 
   it('sends Mcp-Method and Mcp-Name headers on a modern tools/call', async () => {
-    const r = await probeMcp(server.url, { call: { tool: 'echo', arguments: { text: 'hi there' }, textMatches: '^hi' } });
+    const r = await probeMcp(server.url, {
+      call: { tool: 'echo', arguments: { text: 'hi there' }, textMatches: '^hi' },
+    });
     expect(r.status).toBe('up');
     expect(r.timings.call).toBeGreaterThan(0);
   });
@@ -68,10 +81,14 @@ describe('v2 SDK server serving both eras', () => {
     expect(fail).toMatchObject({ status: 'down', reason: 'tool_error', phase: 'call' });
     expect(fail.message).toContain('database unreachable');
 
-    const wrongText = await probeMcp(server.url, { call: { tool: 'echo', arguments: { text: 'a' }, textContains: 'b' } });
+    const wrongText = await probeMcp(server.url, {
+      call: { tool: 'echo', arguments: { text: 'a' }, textContains: 'b' },
+    });
     expect(wrongText).toMatchObject({ status: 'down', reason: 'assertion_failed' });
 
-    const wrongPath = await probeMcp(server.url, { call: { tool: 'add', arguments: { a: 1, b: 1 }, jsonPath: '$.sum', equals: 3 } });
+    const wrongPath = await probeMcp(server.url, {
+      call: { tool: 'add', arguments: { a: 1, b: 1 }, jsonPath: '$.sum', equals: 3 },
+    });
     expect(wrongPath).toMatchObject({ status: 'down', reason: 'assertion_failed' });
 
     const missing = await probeMcp(server.url, { expectTools: ['echo', 'search'] });
@@ -126,7 +143,10 @@ describe('v1 SDK Streamable HTTP servers', () => {
   it('falls back to initialize, keeps the session and ends it with DELETE, opening no GET stream', async () => {
     stateful.requests.length = 0;
     const r = await probeMcp(stateful.url);
-    expect(r).toMatchObject({ status: 'up', mcp: { era: 'legacy', protocolVersion: '2025-11-25', sessionId: true } });
+    expect(r).toMatchObject({
+      status: 'up',
+      mcp: { era: 'legacy', protocolVersion: '2025-11-25', sessionId: true },
+    });
     expect(r.mcp?.serverInfo?.name).toBe('v1-stateful');
     expect(stateful.requests).toEqual([
       'POST server/discover',
@@ -139,7 +159,9 @@ describe('v1 SDK Streamable HTTP servers', () => {
   });
 
   it('probes a stateless server in the legacy era', async () => {
-    const r = await probeMcp(stateless.url, { call: { tool: 'add', arguments: { a: 1, b: 2 }, jsonPath: '$.sum', equals: 3 } });
+    const r = await probeMcp(stateless.url, {
+      call: { tool: 'add', arguments: { a: 1, b: 2 }, jsonPath: '$.sum', equals: 3 },
+    });
     expect(r).toMatchObject({ status: 'up', mcp: { era: 'legacy', sessionId: false } });
   });
 
@@ -157,7 +179,9 @@ describe('v1 SDK HTTP+SSE server', () => {
   afterAll(() => server.close());
 
   it('is detected from its URL by the 2024-11-05 fallback', async () => {
-    const r = await probeMcp(server.url, { call: { tool: 'echo', arguments: { text: 'sse' }, textContains: 'sse' } });
+    const r = await probeMcp(server.url, {
+      call: { tool: 'echo', arguments: { text: 'sse' }, textContains: 'sse' },
+    });
     expect(r).toMatchObject({ status: 'up', mcp: { transport: 'sse', era: 'legacy' } });
     expect(r.mcp?.serverInfo?.name).toBe('v1-sse');
   });
@@ -173,7 +197,9 @@ describe('v1 SDK HTTP+SSE server', () => {
 
 describe('reference servers', () => {
   it('server-everything over stdio', async () => {
-    const r = await probeMcp(everythingStdio(), { call: { tool: 'echo', arguments: { message: 'hello' }, textContains: 'hello' } });
+    const r = await probeMcp(everythingStdio(), {
+      call: { tool: 'echo', arguments: { message: 'hello' }, textContains: 'hello' },
+    });
     expect(r).toMatchObject({ status: 'up', mcp: { transport: 'stdio', era: 'legacy' } });
     expect(r.mcp?.tools?.length).toBeGreaterThan(5);
     expect(r.timings.spawn).toBeGreaterThan(0);
@@ -185,7 +211,10 @@ describe('reference servers', () => {
       const server = await startEverything(mode);
       try {
         const r = await probeMcp(server.url, { listResources: true, listPrompts: true });
-        expect(r).toMatchObject({ status: 'up', mcp: { transport: mode === 'sse' ? 'sse' : 'streamable-http', era: 'legacy' } });
+        expect(r).toMatchObject({
+          status: 'up',
+          mcp: { transport: mode === 'sse' ? 'sse' : 'streamable-http', era: 'legacy' },
+        });
         expect(r.mcp?.resources).toBeGreaterThan(0);
         expect(r.mcp?.prompts).toBeGreaterThan(0);
       } finally {
@@ -200,11 +229,45 @@ describe('reference servers', () => {
       await writeFile(join(root, 'hello.txt'), 'filesystem works');
       const r = await probeMcp(filesystemStdio(root), {
         expectTools: ['read_text_file', 'list_directory'],
-        call: { tool: 'read_text_file', arguments: { path: join(root, 'hello.txt') }, textContains: 'filesystem works' },
+        call: {
+          tool: 'read_text_file',
+          arguments: { path: join(root, 'hello.txt') },
+          textContains: 'filesystem works',
+        },
       });
       expect(r).toMatchObject({ status: 'up', mcp: { transport: 'stdio' } });
     } finally {
       await rm(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('v2 SDK server over stdio', () => {
+  const v2Stdio = (...flags: string[]) => ({
+    command: process.execPath,
+    args: [new URL('../test-fixtures/v2-stdio-server.mjs', import.meta.url).pathname, ...flags],
+  });
+
+  it('detects the modern era with server/discover and keeps stderr as logs', async () => {
+    const r = await probeMcp(v2Stdio(), {
+      call: { tool: 'echo', arguments: { text: 'x' }, textContains: 'x' },
+    });
+    expect(r).toMatchObject({
+      status: 'up',
+      mcp: { transport: 'stdio', era: 'modern', protocolVersion: '2026-07-28' },
+    });
+    expect(r.mcp?.stderr).toContain('v2 stdio server starting');
+    expect(r.timings.ping).toBeUndefined();
+  });
+
+  it('speaks the legacy era when forced', async () => {
+    const r = await probeMcp(v2Stdio(), { era: 'legacy' });
+    expect(r).toMatchObject({ status: 'up', mcp: { era: 'legacy', protocolVersion: '2025-11-25' } });
+    expect(r.timings.ping).toBeGreaterThan(0);
+  });
+
+  it('names a modern-only server that refuses the legacy handshake', async () => {
+    const r = await probeMcp(v2Stdio('--modern-only'), { era: 'legacy' });
+    expect(r).toMatchObject({ status: 'down', reason: 'protocol_unsupported', phase: 'handshake' });
   });
 });
