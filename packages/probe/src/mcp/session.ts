@@ -144,9 +144,15 @@ export class Session {
         : LATEST_LEGACY;
     const reply = await this.ctx.phase('handshake', async (signal) => {
       const reply = await this.channel
-        .request('initialize', { protocolVersion: requested, capabilities: {}, clientInfo: this.options.clientInfo }, signal)
+        .request(
+          'initialize',
+          { protocolVersion: requested, capabilities: {}, clientInfo: this.options.clientInfo },
+          signal,
+        )
         .catch((error: unknown) => {
-          throw modernOnly(error instanceof ProbeFailure ? rpcErrorInBody(error.http?.body) : undefined) ?? error;
+          throw (
+            modernOnly(error instanceof ProbeFailure ? rpcErrorInBody(error.http?.body) : undefined) ?? error
+          );
         });
       if (reply.error) throw modernOnly(reply.error) ?? rpcFailure('initialize', reply);
       const result = reply.result ?? {};
@@ -293,5 +299,8 @@ function modernOnly(error: { code: number; data?: unknown } | undefined): ProbeF
   if (error?.code !== RPC.unsupportedProtocolVersion) return undefined;
   const supported = (error.data as { supported?: unknown } | undefined)?.supported;
   const list = Array.isArray(supported) ? supported.join(', ') : 'modern revisions only';
-  return new ProbeFailure('protocol_unsupported', `The server refused initialize: it speaks ${list}, not the legacy handshake`);
+  return new ProbeFailure(
+    'protocol_unsupported',
+    `The server refused initialize: it speaks ${list}, not the legacy handshake`,
+  );
 }

@@ -5,8 +5,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { McpServer as V1McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -29,11 +29,11 @@ const addOutput = { sum: z.number() };
 function registerTools(server: {
   registerTool: (name: string, config: Record<string, unknown>, cb: (args: never) => unknown) => unknown;
 }): void {
-  server.registerTool('echo', { description: 'Echoes the text back', inputSchema: z.object(echoInput) }, (async ({
-    text,
-  }: {
-    text: string;
-  }) => ({ content: [{ type: 'text', text }] })) as never);
+  server.registerTool(
+    'echo',
+    { description: 'Echoes the text back', inputSchema: z.object(echoInput) },
+    (async ({ text }: { text: string }) => ({ content: [{ type: 'text', text }] })) as never,
+  );
   server.registerTool(
     'add',
     {
@@ -53,13 +53,24 @@ function registerTools(server: {
 }
 
 function v1Tools(server: V1McpServer): void {
-  server.registerTool('echo', { description: 'Echoes the text back', inputSchema: echoInput }, async ({ text }) => ({
-    content: [{ type: 'text', text }],
-  }));
+  server.registerTool(
+    'echo',
+    { description: 'Echoes the text back', inputSchema: echoInput },
+    async ({ text }) => ({
+      content: [{ type: 'text', text }],
+    }),
+  );
   server.registerTool(
     'add',
-    { description: 'Adds two numbers', inputSchema: { a: z.number(), b: z.number() }, outputSchema: addOutput },
-    async ({ a, b }) => ({ content: [{ type: 'text', text: String(a + b) }], structuredContent: { sum: a + b } }),
+    {
+      description: 'Adds two numbers',
+      inputSchema: { a: z.number(), b: z.number() },
+      outputSchema: addOutput,
+    },
+    async ({ a, b }) => ({
+      content: [{ type: 'text', text: String(a + b) }],
+      structuredContent: { sum: a + b },
+    }),
   );
   server.registerTool('fail', { description: 'Always fails' }, async () => ({
     isError: true,
@@ -103,7 +114,9 @@ async function listen(handler: http.RequestListener, requests: string[]): Promis
 }
 
 /** A v2 SDK server: `legacy: 'stateless'` serves both eras; `'reject'` is modern only. */
-export async function startV2(options: { legacy?: 'stateless' | 'reject'; name?: string } = {}): Promise<Running> {
+export async function startV2(
+  options: { legacy?: 'stateless' | 'reject'; name?: string } = {},
+): Promise<Running> {
   const handler = createMcpHandler(
     () => {
       const server = new McpServer({ name: options.name ?? 'v2-server', version: '2.0.0' });
@@ -203,7 +216,10 @@ export async function startEverything(mode: 'streamableHttp' | 'sse'): Promise<R
   });
   await new Promise<void>((resolve, reject) => {
     let log = '';
-    const timer = setTimeout(() => reject(new Error(`server-everything ${mode} did not start: ${log}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`server-everything ${mode} did not start: ${log}`)),
+      20_000,
+    );
     child.stderr?.on('data', (chunk: Buffer) => {
       log += chunk.toString();
       if (/listening|running/i.test(log)) {
