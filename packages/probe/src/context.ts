@@ -1,6 +1,6 @@
 import { ProbeFailure } from './failure.js';
 import type { Reason } from './reasons.js';
-import type { Check, Phase } from './result.js';
+import type { Check, Phase, TlsInfo } from './result.js';
 
 export interface Budget {
   /** Deadline for the whole probe. */
@@ -20,6 +20,8 @@ export class ProbeContext {
   readonly checks: Check[] = [];
   readonly signal: AbortSignal;
   readonly started = performance.now();
+  /** The first TLS handshake's certificate, recorded before its verdict so a failed probe reports it. */
+  tls: TlsInfo | undefined;
   /** The phase running now, so a failure thrown from deep inside can be attributed to it. */
   current: Phase | undefined;
 

@@ -43,6 +43,8 @@ export async function runProbe(
     for (const fn of cleanups.reverse()) await fn().catch(() => {});
     ctx.record('close', performance.now() - t0);
   }
+  // A TLS verdict fails the probe before the body can copy the certificate into its draft.
+  if (!draft.tls && ctx.tls) draft.tls = ctx.tls;
   const result: ProbeResult = {
     ...draft,
     status: 'up',

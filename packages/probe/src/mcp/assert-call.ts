@@ -93,7 +93,7 @@ export function assertCall(
     if (!ctx.check('json_path', ok, `${options.jsonPath} is ${seen}`)) {
       throw new ProbeFailure(
         'assertion_failed',
-        `structuredContent ${options.jsonPath} is ${snippet(seen, 60)}, expected ${snippet(JSON.stringify(options.equals), 60)}`,
+        `structuredContent ${options.jsonPath} is ${snippet(seen, 60)}, expected ${expectedText(options)}`,
         'call',
       );
     }
@@ -125,4 +125,9 @@ export function assertCall(
       );
     }
   }
+}
+
+/** What a jsonPath check wanted: with no `equals` it only needed a value (JSON.stringify gives undefined). */
+function expectedText(options: { equals?: unknown }): string {
+  return 'equals' in options ? snippet(String(JSON.stringify(options.equals)), 60) : 'a value';
 }

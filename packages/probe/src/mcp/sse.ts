@@ -1,6 +1,6 @@
 import type { ProbeContext } from '../context.js';
 import { ProbeFailure } from '../failure.js';
-import { type HttpOrigin, type HttpReply, header, readBody } from '../net/http.js';
+import { destroyBody, type HttpOrigin, type HttpReply, header, readBody } from '../net/http.js';
 import {
   classifyMessage,
   encodeNotification,
@@ -63,7 +63,7 @@ export class SseChannel implements Channel {
     }
     const type = header(reply.headers, 'content-type') ?? '';
     if (!type.includes('text/event-stream')) {
-      reply.body.destroy();
+      destroyBody(reply);
       throw new ProbeFailure(
         'invalid_response',
         `GET ${url.pathname} answered "${type || 'no content type'}", not an SSE stream`,
@@ -143,7 +143,7 @@ export class SseChannel implements Channel {
   }
 
   async close(): Promise<void> {
-    this.stream?.body.destroy();
+    if (this.stream) destroyBody(this.stream);
     this.pending.fail(new ProbeFailure('connect_reset', 'The probe closed the SSE stream'));
     await this.streamOrigin.close();
     if (this.posting) await (await this.posting).close();

@@ -21,6 +21,8 @@ const STDERR_LINES = 50;
 const STDERR_LINE_BYTES = 1024;
 /** Bounds for the polite end: stdin closed, then SIGTERM, then SIGKILL to the whole process group. */
 const GRACE_MS = { stdin: 500, term: 1000, kill: 1000 };
+/** How long to wait, after the child exits, for what it wrote just before. */
+const PIPE_DRAIN_MS = 200;
 /** What a child inherits (the SDK's default set), so a server never sees the monitor's own secrets. */
 const INHERITED_ENV =
   process.platform === 'win32'
@@ -61,9 +63,17 @@ export class StdioChannel implements Channel {
   ) {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
-        this.exit = { code, signal };
-        this.pending.fail(this.exitFailure());
-        resolve();
+        // 'exit' can come before the last stdout and stderr chunks are read: wait for the pipes to close,
+        // briefly (a grandchild may hold them open), so the failure quotes the server's last words.
+        const settle = () => {
+          clearTimeout(timer);
+          if (this.exit) return;
+          this.exit = { code, signal };
+          this.pending.fail(this.exitFailure());
+          resolve();
+        };
+        const timer = setTimeout(settle, PIPE_DRAIN_MS);
+        child.once('close', settle);
       });
     });
     this.readStdout();
@@ -141,15 +151,23 @@ export class StdioChannel implements Channel {
     this.write(encodeNotification(method, params));
   }
 
-  /** Closes stdin, then SIGTERM, then SIGKILL to the process group, each after a bounded wait. */
+  /**
+   * Closes stdin, then SIGTERM, then SIGKILL to the process group, each after a bounded wait. However the
+   * leader ended, the rest of its group is killed: a server that exits politely (or crashes) must not
+   * leave the helpers it started running after the probe.
+   */
   async close(): Promise<void> {
-    if (this.exit) return;
-    this.child.stdin.end();
-    if (await this.exitedWithin(GRACE_MS.stdin)) return;
-    this.signalGroup('SIGTERM');
-    if (await this.exitedWithin(GRACE_MS.term)) return;
-    this.signalGroup('SIGKILL');
-    await this.exitedWithin(GRACE_MS.kill);
+    try {
+      if (this.exit) return;
+      this.child.stdin.end();
+      if (await this.exitedWithin(GRACE_MS.stdin)) return;
+      this.signalGroup('SIGTERM');
+      if (await this.exitedWithin(GRACE_MS.term)) return;
+      this.signalGroup('SIGKILL');
+      await this.exitedWithin(GRACE_MS.kill);
+    } finally {
+      this.reapGroup();
+    }
   }
 
   /** After the leader has gone, members of its group that ignored the polite end are killed too. */
@@ -200,21 +218,24 @@ export class StdioChannel implements Channel {
   private readStdout(): void {
     let buffer = '';
     const decoder = new TextDecoder();
+    const tooLarge = () => {
+      buffer = '';
+      this.pending.fail(
+        new ProbeFailure('response_too_large', `A stdout line passed the ${this.maxBytes}-byte limit`),
+      );
+      this.signalGroup('SIGKILL');
+    };
     this.child.stdout.on('data', (chunk: Buffer) => {
       buffer += decoder.decode(chunk, { stream: true });
       let newline = buffer.indexOf('\n');
       while (newline !== -1) {
+        // A line that arrives whole within one read is held to the limit too, not only one still growing.
+        if (newline > this.maxBytes) return tooLarge();
         this.line(buffer.slice(0, newline));
         buffer = buffer.slice(newline + 1);
         newline = buffer.indexOf('\n');
       }
-      if (buffer.length > this.maxBytes) {
-        buffer = '';
-        this.pending.fail(
-          new ProbeFailure('response_too_large', `A stdout line passed the ${this.maxBytes}-byte limit`),
-        );
-        this.signalGroup('SIGKILL');
-      }
+      if (buffer.length > this.maxBytes) tooLarge();
     });
   }
 

@@ -1,5 +1,5 @@
 import { ProbeFailure } from '../failure.js';
-import { type HttpOrigin, type HttpReply, header, readBody } from '../net/http.js';
+import { destroyBody, type HttpOrigin, type HttpReply, header, readBody } from '../net/http.js';
 import {
   classifyMessage,
   encodeNotification,
@@ -146,7 +146,7 @@ export class StreamableHttpChannel implements Channel {
         if (message.kind === 'request') this.refuse(message.id, signal);
       }
     } catch (error) {
-      reply.body.destroy();
+      destroyBody(reply);
       throw error;
     }
     throw new ProbeFailure(
@@ -172,7 +172,7 @@ export class StreamableHttpChannel implements Channel {
  * for the next request, then cut it: a stream that never ends must not hold the probe.
  */
 function linger(reply: HttpReply, events: AsyncGenerator<unknown>): void {
-  const timer = setTimeout(() => reply.body.destroy(), STREAM_LINGER_MS);
+  const timer = setTimeout(() => destroyBody(reply), STREAM_LINGER_MS);
   (async () => {
     try {
       for await (const _ of events) {

@@ -58,6 +58,8 @@ export async function connect(
     return s;
   });
   if (tls) {
+    // Kept on the context so the result shows the certificate even when the verdict fails the probe.
+    ctx.tls ??= tls;
     const verdict = tlsVerdict(tls, tlsOptions, ctx);
     if (verdict) {
       tlsSocket.destroy();
@@ -117,6 +119,10 @@ function handshake(
       socket,
       servername: isIP(options.servername ?? host) ? undefined : (options.servername ?? host),
       rejectUnauthorized: false,
+      // Node folds a host name mismatch into `authorized` (checked against "localhost" when no
+      // servername is sent, as for an IP), which made every certificate for an IP look untrusted.
+      // `authorized` must mean the chain only; inspectTls checks the name itself, for tls_hostname.
+      checkServerIdentity: () => undefined,
       ALPNProtocols: options.alpn ?? ['http/1.1'],
       ...(options.ca ? { ca: options.ca } : {}),
     });

@@ -8,7 +8,10 @@ import { type Connected, connect, type TlsOptions } from './connect.js';
 export interface HttpReply {
   status: number;
   headers: IncomingHttpHeaders;
-  body: AsyncIterable<Buffer> & { destroy(error?: Error): void };
+  body: AsyncIterable<Buffer> & {
+    destroy(error?: Error): void;
+    on(event: 'error', listener: (error: Error) => void): unknown;
+  };
 }
 
 export interface HttpRequest {
@@ -90,7 +93,7 @@ export class HttpOrigin {
 export async function readBody(reply: HttpReply, maxBytes: number): Promise<Buffer> {
   const declared = Number(reply.headers['content-length']);
   if (declared > maxBytes) {
-    reply.body.destroy();
+    destroyBody(reply);
     throw tooLarge(maxBytes);
   }
   const chunks: Buffer[] = [];
@@ -98,12 +101,22 @@ export async function readBody(reply: HttpReply, maxBytes: number): Promise<Buff
   for await (const chunk of reply.body) {
     size += chunk.length;
     if (size > maxBytes) {
-      reply.body.destroy();
+      destroyBody(reply);
       throw tooLarge(maxBytes);
     }
     chunks.push(chunk);
   }
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+}
+
+/**
+ * Drops a body the probe will not read. undici's body stream emits an abort error when destroyed before
+ * its end; with nobody listening (a body never iterated, or one whose reader has stopped) that error
+ * is uncaught and would crash the process, so a no-op listener goes on first.
+ */
+export function destroyBody(reply: HttpReply): void {
+  reply.body.on('error', () => {});
+  reply.body.destroy();
 }
 
 /** Drains and discards a body so the connection can be reused, within the byte limit. */

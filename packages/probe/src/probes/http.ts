@@ -135,10 +135,15 @@ async function run(
     if (!ctx.check('json_path', ok, `${options.jsonPath} is ${seen}`)) {
       throw new ProbeFailure(
         'assertion_failed',
-        `${options.jsonPath} is ${snippet(seen, 60)}, expected ${snippet(JSON.stringify(options.equals), 60)}`,
+        `${options.jsonPath} is ${snippet(seen, 60)}, expected ${expectedText(options)}`,
         'request',
       );
     }
   }
   return `HTTP ${status} from ${url.host} in ${Math.round(ctx.elapsed())} ms`;
+}
+
+/** What a jsonPath check wanted: with no `equals` it only needed a value (JSON.stringify gives undefined). */
+function expectedText(options: { equals?: unknown }): string {
+  return 'equals' in options ? snippet(String(JSON.stringify(options.equals)), 60) : 'a value';
 }

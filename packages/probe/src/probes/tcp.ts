@@ -59,8 +59,22 @@ async function run(
   if (options.send === undefined && options.expect === undefined && options.expectMatches === undefined) {
     return `${host}:${port} accepts connections (${Math.round(ctx.elapsed())} ms)`;
   }
-  const received = await ctx.phase('request', (signal) => exchange(socket, options, signal));
-  draft.tcp = { received: snippet(received, 200) };
+  const seen = { text: '' };
+  try {
+    await ctx.phase('request', (signal) => exchange(socket, options, signal, seen));
+  } catch (error) {
+    // A server that answered, but not with what was expected, is not hung: only silence is a timeout.
+    if (error instanceof ProbeFailure && error.reason === 'timeout' && seen.text !== '') {
+      throw new ProbeFailure(
+        'assertion_failed',
+        `The reply does not contain what was expected: ${snippet(seen.text)}`,
+        'request',
+      );
+    }
+    throw error;
+  } finally {
+    if (seen.text !== '') draft.tcp = { received: snippet(seen.text, 200) };
+  }
   return `${host}:${port} answered as expected in ${Math.round(ctx.elapsed())} ms`;
 }
 
@@ -69,7 +83,8 @@ function exchange(
   socket: import('node:net').Socket,
   options: TcpOptions,
   signal: AbortSignal,
-): Promise<string> {
+  seen: { text: string },
+): Promise<void> {
   const matches = (text: string) =>
     (options.expect === undefined || text.includes(options.expect)) &&
     (options.expectMatches === undefined || new RegExp(options.expectMatches).test(text));
@@ -80,7 +95,7 @@ function exchange(
       socket.removeAllListeners('data');
       signal.removeEventListener('abort', onAbort);
       if (error) reject(error);
-      else resolve(text);
+      else resolve();
     };
     const onAbort = () =>
       done(
@@ -91,12 +106,16 @@ function exchange(
     signal.addEventListener('abort', onAbort, { once: true });
     socket.on('data', (chunk: Buffer) => {
       text += chunk.toString();
+      seen.text = text;
       if (text.length > options.maxBytes)
         return done(new ProbeFailure('response_too_large', `The reply passed ${options.maxBytes} bytes`));
       if (expecting && matches(text)) done();
     });
     socket.once('end', () => {
       if (!expecting || matches(text)) done();
+      else if (text === '')
+        // Closed before saying anything: the server hung up, which is not a wrong answer.
+        done(new ProbeFailure('connect_reset', 'The server closed the connection without replying'));
       else
         done(
           new ProbeFailure(

@@ -1,0 +1,4 @@
+// The baseline: a correct legacy stdio server.
+import { serve } from './mini-server.mjs';
+
+serve();
