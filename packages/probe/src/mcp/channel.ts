@@ -11,10 +11,12 @@ export interface Channel {
   /** Set by the session once known; HTTP channels turn them into protocol headers. */
   era: Era | undefined;
   protocolVersion: string | undefined;
+  /** `headers` are extra HTTP headers for this request (SEP-2243 parameter headers); others ignore them. */
   request(
     method: string,
     params: Record<string, unknown> | undefined,
     signal: AbortSignal,
+    headers?: Record<string, string>,
   ): Promise<RpcReply>;
   notify(method: string, params: Record<string, unknown> | undefined, signal: AbortSignal): Promise<void>;
   /** Ends the session politely, within its own short bound; never throws. */

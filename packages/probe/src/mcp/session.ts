@@ -7,6 +7,7 @@ import type { Era, McpInfo, ToolInfo } from '../result.js';
 import { assertCall, readCallResult } from './assert-call.js';
 import { type Channel, rpcFailure } from './channel.js';
 import type { McpOptions } from './options.js';
+import { paramHeaders } from './param-headers.js';
 import { toolsHash, toToolInfo } from './tools.js';
 
 /**
@@ -184,11 +185,12 @@ export class Session {
     method: string,
     params: Record<string, unknown> | undefined,
     signal: AbortSignal,
+    headers?: Record<string, string>,
   ): Promise<Record<string, unknown>> {
     const withMeta = this.meta
       ? { ...params, _meta: { ...(params?._meta as object), ...this.meta } }
       : params;
-    const reply = await this.channel.request(method, withMeta, signal);
+    const reply = await this.channel.request(method, withMeta, signal, headers);
     if (reply.error) throw rpcFailure(method, reply);
     return reply.result ?? {};
   }
@@ -266,8 +268,13 @@ export class Session {
         `The tool to call, ${call.tool}, is not in the tool list`,
         'call',
       );
+    // Modern HTTP calls mirror marked arguments into Mcp-Param-* headers; a malformed marking stops the call.
+    const headers =
+      this.info.era === 'modern' && this.channel.transport === 'streamable-http'
+        ? paramHeaders(tool, call.arguments)
+        : undefined;
     const result = await this.ctx.phase('call', (signal) =>
-      this.call('tools/call', { name: call.tool, arguments: call.arguments }, signal),
+      this.call('tools/call', { name: call.tool, arguments: call.arguments }, signal, headers),
     );
     const outcome = readCallResult(result);
     this.info.toolCall = { name: call.tool, isError: outcome.isError, text: outcome.text.slice(0, 4096) };

@@ -38,9 +38,10 @@ export class StreamableHttpChannel implements Channel {
     method: string,
     params: Record<string, unknown> | undefined,
     signal: AbortSignal,
+    extra?: Record<string, string>,
   ): Promise<RpcReply> {
     const id = this.nextId++;
-    const reply = await this.post(method, encodeRequest(id, method, params), signal, params);
+    const reply = await this.post(method, encodeRequest(id, method, params), signal, params, extra);
     const type = header(reply.headers, 'content-type') ?? '';
     if (type.includes('text/event-stream')) return this.fromStream(reply, id, method, signal);
     if (!type.includes('json')) {
@@ -105,8 +106,9 @@ export class StreamableHttpChannel implements Channel {
     body: string,
     signal: AbortSignal,
     params: Record<string, unknown> | undefined,
+    extra?: Record<string, string>,
   ): Promise<HttpReply> {
-    const headers = this.protocolHeaders(method, params);
+    const headers = { ...this.protocolHeaders(method, params), ...extra };
     headers['content-type'] = 'application/json';
     headers.accept = 'application/json, text/event-stream';
     const reply = await this.origin.request({ method: 'POST', url: this.url, headers, body, signal });

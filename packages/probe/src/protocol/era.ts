@@ -56,7 +56,9 @@ function classifyRpcError(code: number, data: unknown, tried: readonly string[])
   if (code !== RPC.unsupportedProtocolVersion) return { kind: 'legacy' };
   const supported = stringList((data as { supported?: unknown } | undefined)?.supported);
   if (!supported) return { kind: 'legacy' };
-  const retry = MODERN_VERSIONS.find((v) => supported.includes(v) && !tried.includes(v));
+  // A corrective retry with a listed version, once per version: the first refusal may have been about
+  // something else in the request, a second one for the same version is final.
+  const retry = MODERN_VERSIONS.find((v) => supported.includes(v) && tried.filter((t) => t === v).length < 2);
   if (retry) return { kind: 'retry', version: retry };
   if (supported.some((v) => eraOf(v) === 'legacy')) return { kind: 'legacy' };
   const unknown = supported.filter((v) => !KNOWN_VERSIONS.includes(v));
