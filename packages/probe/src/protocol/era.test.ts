@@ -113,7 +113,7 @@ describe('classifyDiscover', () => {
     });
   });
 
-  it('does not retry a version it already tried', () => {
+  it('retries a listed version once, then gives up', () => {
     const outcome: DiscoverOutcome = {
       kind: 'rpc-error',
       code: -32022,
@@ -121,7 +121,8 @@ describe('classifyDiscover', () => {
       data: { supported: ['2026-07-28'] },
     };
     expect(classifyDiscover(outcome, []).kind).toBe('retry');
-    expect(classifyDiscover(outcome, ['2026-07-28']).kind).toBe('unsupported');
+    expect(classifyDiscover(outcome, ['2026-07-28']).kind).toBe('retry');
+    expect(classifyDiscover(outcome, ['2026-07-28', '2026-07-28']).kind).toBe('unsupported');
   });
 });
 
