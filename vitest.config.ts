@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Probe tests spawn real servers and child processes; two workers match the 2-core machines.
     maxWorkers: 2,
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
