@@ -34,6 +34,7 @@ const scenarios: [string, string?][] = [
   ['http-custom-headers'],
   ['http-invalid-tool-headers'],
   ['json-schema-ref-no-deref'],
+  ['sse-retry'],
 ];
 
 describe.skipIf(!installed)('conformance client scenarios', () => {

@@ -41,6 +41,8 @@ async function probe(options) {
 
 const plans = {
   tools_call: async () => [await probe({ call: { tool: 'add_numbers', arguments: { a: 5, b: 3 } } })],
+  // The server closes the tool call's stream after an event id; the reply comes on a resumed GET.
+  'sse-retry': async () => [await probe({ call: { tool: 'test_reconnection' } })],
   'http-standard-headers': async () => [
     await probe({ listResources: true, listPrompts: true, call: { tool: 'test_headers' } }),
   ],

@@ -14,6 +14,25 @@ import type { Channel } from './channel.js';
 
 /** How long a POST's SSE stream may stay open after it carried our reply before it is cut. */
 const STREAM_LINGER_MS = 50;
+/** Resuming a stream the server closed early: how often, and how long to wait when it names no delay. */
+const MAX_RESUMES = 5;
+const DEFAULT_RETRY_MS = 1000;
+const MAX_RETRY_MS = 10_000;
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 /**
  * Streamable HTTP (2025-03-26 and later, both eras): every message is a POST; the answer is a JSON body or
@@ -129,21 +148,50 @@ export class StreamableHttpChannel implements Channel {
     );
   }
 
-  /** Reads an SSE answer until our reply arrives; server requests on the stream are refused politely. */
+  /**
+   * Reads an SSE answer until our reply arrives; server requests on the stream are refused politely. A
+   * server may close the stream early after giving an event id (SEP-1699 polling): the reply is then
+   * fetched by resuming with GET and `Last-Event-ID`, after the delay the server asked for.
+   */
   private async fromStream(
-    reply: HttpReply,
+    first: HttpReply,
     id: number,
     method: string,
     signal: AbortSignal,
   ): Promise<RpcReply> {
+    let reply = first;
+    for (let resumes = 0; ; resumes++) {
+      const seen = await this.readForReply(reply, id, method, signal);
+      if (seen.reply) return seen.reply;
+      if (seen.lastId === undefined || resumes >= MAX_RESUMES) {
+        throw new ProbeFailure(
+          'invalid_response',
+          `The SSE stream answering ${method} ended without its response`,
+        );
+      }
+      await delay(Math.min(seen.retry ?? DEFAULT_RETRY_MS, MAX_RETRY_MS), signal);
+      reply = await this.resume(seen.lastId, method, signal);
+    }
+  }
+
+  private async readForReply(
+    reply: HttpReply,
+    id: number,
+    method: string,
+    signal: AbortSignal,
+  ): Promise<{ reply?: RpcReply; lastId?: string; retry?: number }> {
     const events = readSse(reply.body, this.maxBytes);
+    let lastId: string | undefined;
+    let retry: number | undefined;
     try {
       for await (const event of events) {
+        lastId = event.id ?? lastId;
+        retry = event.retry ?? retry;
         if (event.event !== 'message' || event.data === '') continue;
         const message = classifyMessage(parseJson(event.data, `An SSE event answering ${method}`));
         if (message.kind === 'reply' && message.reply.id === id) {
           linger(reply, events);
-          return message.reply;
+          return { reply: message.reply };
         }
         if (message.kind === 'request') this.refuse(message.id, signal);
       }
@@ -151,10 +199,26 @@ export class StreamableHttpChannel implements Channel {
       destroyBody(reply);
       throw error;
     }
-    throw new ProbeFailure(
-      'invalid_response',
-      `The SSE stream answering ${method} ended without its response`,
-    );
+    return { ...(lastId !== undefined ? { lastId } : {}), ...(retry !== undefined ? { retry } : {}) };
+  }
+
+  private async resume(lastId: string, method: string, signal: AbortSignal): Promise<HttpReply> {
+    const headers: Record<string, string> = {
+      ...this.protocolHeaders('GET'),
+      accept: 'text/event-stream',
+      'last-event-id': lastId,
+    };
+    delete headers['mcp-method'];
+    const reply = await this.origin.request({ method: 'GET', url: this.url, headers, signal });
+    const type = header(reply.headers, 'content-type') ?? '';
+    if (reply.status !== 200 || !type.includes('text/event-stream')) {
+      destroyBody(reply);
+      throw new ProbeFailure(
+        'invalid_response',
+        `The SSE stream answering ${method} closed early and resuming it got HTTP ${reply.status}`,
+      );
+    }
+    return reply;
   }
 
   private refuse(id: string | number, signal: AbortSignal): void {

@@ -21,6 +21,15 @@ describe('SseParser', () => {
     expect(p.push(': next\n')).toEqual([{ event: 'message', data: 'two' }]);
   });
 
+  it('keeps the last event id across events and reports a retry delay with its event', () => {
+    const p = new SseParser();
+    expect(p.push('id: e-1\nretry: 500\ndata: \n\ndata: x\n\nretry: soon\ndata: y\n\n')).toEqual([
+      { event: 'message', data: '', id: 'e-1', retry: 500 },
+      { event: 'message', data: 'x', id: 'e-1' },
+      { event: 'message', data: 'y', id: 'e-1' },
+    ]);
+  });
+
   it('dispatches nothing for an event without data', () => {
     expect(new SseParser().push('event: ping\n\n')).toEqual([]);
   });

@@ -3,7 +3,10 @@ import { tooLarge } from '../net/http.js';
 export interface SseEvent {
   event: string;
   data: string;
+  /** The last event id seen on the stream so far (ids persist across events). */
   id?: string;
+  /** A reconnection delay the server set in this event's block, in milliseconds. */
+  retry?: number;
 }
 
 /**
@@ -15,6 +18,7 @@ export class SseParser {
   private data: string[] = [];
   private event = '';
   private id: string | undefined;
+  private retry: number | undefined;
 
   push(text: string): SseEvent[] {
     this.buffer += text;
@@ -47,8 +51,10 @@ export class SseParser {
       }
       const event: SseEvent = { event: this.event || 'message', data: this.data.join('\n') };
       if (this.id !== undefined) event.id = this.id;
+      if (this.retry !== undefined) event.retry = this.retry;
       this.data = [];
       this.event = '';
+      this.retry = undefined;
       return event;
     }
     if (line.startsWith(':')) return undefined;
@@ -58,7 +64,8 @@ export class SseParser {
     if (value.startsWith(' ')) value = value.slice(1);
     if (field === 'data') this.data.push(value);
     else if (field === 'event') this.event = value;
-    else if (field === 'id') this.id = value;
+    else if (field === 'id' && !value.includes('\0')) this.id = value;
+    else if (field === 'retry' && /^\d+$/.test(value)) this.retry = Number(value);
     return undefined;
   }
 }
