@@ -271,3 +271,16 @@ describe('v2 SDK server over stdio', () => {
     expect(r).toMatchObject({ status: 'down', reason: 'protocol_unsupported', phase: 'handshake' });
   });
 });
+
+describe('option conflicts', () => {
+  it('are refused before anything is sent', async () => {
+    await expect(probeMcp('http://127.0.0.1:1/mcp', { transport: 'stdio' })).rejects.toThrow(
+      /needs a command/,
+    );
+    await expect(probeMcp({ command: 'true' }, { transport: 'sse' })).rejects.toThrow(/needs a URL/);
+    await expect(probeMcp('http://127.0.0.1:1/sse', { transport: 'sse', era: 'modern' })).rejects.toThrow(
+      /predates the modern era/,
+    );
+    await expect(probeMcp('ftp://host/mcp')).rejects.toThrow(/not an http\(s\) URL/);
+  });
+});

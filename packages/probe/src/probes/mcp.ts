@@ -29,6 +29,8 @@ export async function probeMcp(
   signal?: AbortSignal,
 ): Promise<ProbeResult> {
   const options = mcpOptionsSchema.parse(input);
+  const conflict = optionConflict(typeof target === 'string', options);
+  if (conflict) throw new TypeError(conflict);
   if (typeof target !== 'string') {
     const stdio = stdioTargetSchema.parse(target);
     const label = [stdio.command, ...stdio.args].join(' ');
@@ -46,6 +48,18 @@ export async function probeMcp(
   return runProbe('mcp', url.href, options, signal, (ctx, draft, cleanup) =>
     probeUrl(url, options, ctx, draft, cleanup),
   );
+}
+
+/** Combinations no server could satisfy are the caller's mistake, said before anything is sent. */
+function optionConflict(isUrl: boolean, options: McpOptions): string | undefined {
+  if (isUrl && options.transport === 'stdio') return 'transport "stdio" needs a command, not a URL';
+  if (!isUrl && options.transport !== 'auto' && options.transport !== 'stdio') {
+    return `transport "${options.transport}" needs a URL, not a command`;
+  }
+  if (options.transport === 'sse' && options.era === 'modern') {
+    return 'the HTTP+SSE transport predates the modern era: use transport "streamable-http" or era "legacy"';
+  }
+  return undefined;
 }
 
 async function probeUrl(
