@@ -1,0 +1,68 @@
+import { type ProbeResult, probeHttp, probeMcp, probeTcp } from '@mcpwatch/probe';
+import type { ProbeJob } from './probe-plan.js';
+import { UsageError } from './usage-error.js';
+
+/**
+ * Runs the jobs at most `concurrency` at a time and returns their results in job order.
+ *
+ * The probe library turns whatever a server does into a result, and throws a TypeError only for input
+ * no server could satisfy (an option combination, a malformed target). The plan checks for those first;
+ * one that slips through is still the user's mistake and becomes a usage error, once the probes already
+ * running have finished (stopping them early can leave a stdio child behind). Anything else thrown is a
+ * bug: that job is reported down with the error, so one bad probe cannot lose the others' results.
+ */
+export async function runJobs(
+  jobs: readonly ProbeJob[],
+  concurrency: number,
+  signal: AbortSignal,
+): Promise<ProbeResult[]> {
+  const results: ProbeResult[] = new Array(jobs.length);
+  let mistake: UsageError | undefined;
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length && !mistake) {
+      const index = next++;
+      const job = jobs[index] as ProbeJob;
+      try {
+        results[index] = await runJob(job, signal);
+      } catch (error) {
+        if (error instanceof TypeError) {
+          mistake ??= new UsageError(`${job.name ? `Server "${job.name}": ` : ''}${error.message}`);
+        } else {
+          results[index] = crashed(job, error);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, jobs.length)) }, worker));
+  if (mistake) throw mistake;
+  return results;
+}
+
+function runJob(job: ProbeJob, signal: AbortSignal): Promise<ProbeResult> {
+  switch (job.kind) {
+    case 'mcp':
+      return probeMcp(job.target, job.options, signal);
+    case 'http':
+      return probeHttp(job.target, job.options, signal);
+    case 'tcp':
+      return probeTcp(job.target, job.options, signal);
+  }
+}
+
+function crashed(job: ProbeJob, error: unknown): ProbeResult {
+  const text = error instanceof Error ? error.message : String(error);
+  const target =
+    typeof job.target === 'string' ? job.target : [job.target.command, ...(job.target.args ?? [])].join(' ');
+  return {
+    kind: job.kind,
+    target,
+    status: 'down',
+    reason: 'invalid_response',
+    message: `The probe itself failed (${text}): this is a bug in mcpwatch, please report it`,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    timings: {},
+    checks: [],
+  };
+}
