@@ -27,10 +27,16 @@ export class ProbeContext {
 
   constructor(
     readonly budget: Budget,
-    outer?: AbortSignal,
+    private readonly outer?: AbortSignal,
   ) {
     const deadline = AbortSignal.timeout(budget.timeoutMs);
     this.signal = outer ? AbortSignal.any([outer, deadline]) : deadline;
+  }
+
+  /** The caller gave up (a shutdown, a Ctrl-C): that says nothing about the server, so it is not a timeout. */
+  cancelled(phase: Phase | undefined): ProbeFailure | undefined {
+    if (!this.outer?.aborted) return undefined;
+    return new ProbeFailure('cancelled', 'The probe was cancelled before it finished', phase);
   }
 
   elapsed(): number {
@@ -55,7 +61,7 @@ export class ProbeContext {
     try {
       return await raceAbort(fn(signal), signal);
     } catch (error) {
-      throw toFailure(error, name, signal);
+      throw this.cancelled(name) ?? toFailure(error, name, signal);
     } finally {
       this.timings[name] = round((this.timings[name] ?? 0) + performance.now() - t0);
       this.current = before;

@@ -32,6 +32,8 @@ export const REASONS = {
   response_too_large: 'The response exceeded the byte limit: raise maxBytes if this is expected.',
   spawn_failed: 'The command could not be started: check the path, arguments and permissions.',
   process_exited: 'The server process exited before the probe finished: see its stderr.',
+  cancelled:
+    'The caller cancelled the probe before it finished: this says nothing about the server; run it again.',
   slow: 'The probe succeeded but took longer than the slow threshold: check the server load.',
 } as const;
 

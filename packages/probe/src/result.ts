@@ -69,7 +69,8 @@ export interface AuthInfo {
 
 export interface McpInfo {
   transport: Transport;
-  era: Era;
+  /** Absent until a handshake agreed on one. */
+  era?: Era;
   protocolVersion?: string;
   /** Versions a modern server listed in server/discover. */
   supportedVersions?: string[];

@@ -34,7 +34,9 @@ export async function runProbe(
     outcome = { summary: await body(ctx, draft, (fn) => cleanups.push(fn)) };
   } catch (error) {
     outcome = {
-      failure: error instanceof ProbeFailure ? error : toFailure(error, ctx.current ?? 'request', ctx.signal),
+      failure:
+        ctx.cancelled(ctx.current) ??
+        (error instanceof ProbeFailure ? error : toFailure(error, ctx.current ?? 'request', ctx.signal)),
     };
   }
   const durationMs = round(ctx.elapsed());

@@ -83,7 +83,7 @@ export class StdioChannel implements Channel {
   }
 
   /** Spawns the server and resolves once the OS has started it. */
-  static spawn(target: StdioTarget, maxBytes: number, signal: AbortSignal): Promise<StdioChannel> {
+  static spawn(target: StdioTarget, maxBytes: number): Promise<StdioChannel> {
     return new Promise((resolve, reject) => {
       const env: Record<string, string> = {};
       for (const key of INHERITED_ENV) {
@@ -105,14 +105,8 @@ export class StdioChannel implements Channel {
         );
         return;
       }
-      const onAbort = () => {
-        const channel = new StdioChannel(child, maxBytes);
-        channel.close();
-        reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
+      // No abort here: the OS answers within milliseconds, and the caller closes whatever this resolves to.
       child.once('error', (error: NodeJS.ErrnoException) => {
-        signal.removeEventListener('abort', onAbort);
         reject(
           new ProbeFailure(
             'spawn_failed',
@@ -121,7 +115,6 @@ export class StdioChannel implements Channel {
         );
       });
       child.once('spawn', () => {
-        signal.removeEventListener('abort', onAbort);
         resolve(new StdioChannel(child, maxBytes));
       });
     });

@@ -120,3 +120,42 @@ describe('a server that will not go away', () => {
     expect(isRunning(grandchild as number)).toBe(false);
   });
 });
+
+describe('a probe its caller cancels', () => {
+  test('is reported as cancelled, not as a slow server, and its child is gone when it returns', async () => {
+    const pidfile = join(dir, 'cancelled.pid');
+    const controller = new AbortController();
+    const pending = probeMcp(
+      fixture('ignores-sigterm.mjs', pidfile),
+      { timeoutMs: 10_000 },
+      controller.signal,
+    );
+    // Cancel as soon as the child has started (its pidfile exists), while the probe waits for an answer.
+    for (let i = 0; i < 200; i++) {
+      if (await readFile(pidfile, 'utf8').catch(() => '')) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    controller.abort();
+    const result = await settle(pending, 10_000);
+    expect(result).toMatchObject({ status: 'down', reason: 'cancelled' });
+    expect(result.mcp?.era).toBeUndefined();
+    const [pid] = await pids(pidfile);
+    expect(() => process.kill(pid as number, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+  });
+
+  test('cancelled before the child has even started still leaves nothing behind', async () => {
+    const pidfile = join(dir, 'early.pid');
+    const controller = new AbortController();
+    const pending = probeMcp(
+      fixture('ignores-sigterm.mjs', pidfile),
+      { timeoutMs: 10_000 },
+      controller.signal,
+    );
+    controller.abort();
+    const result = await settle(pending, 10_000);
+    expect(result.reason).toBe('cancelled');
+    const [pid] = await pids(pidfile).catch(() => [undefined]);
+    if (pid !== undefined)
+      expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+  });
+});

@@ -72,7 +72,7 @@ async function probeUrl(
   const headers = options.headers;
   const origin = await HttpOrigin.open(url, ctx, options.tls);
   if (origin.tls) draft.tls = origin.tls;
-  const info: McpInfo = { transport: options.transport === 'sse' ? 'sse' : 'streamable-http', era: 'legacy' };
+  const info: McpInfo = { transport: options.transport === 'sse' ? 'sse' : 'streamable-http' };
   draft.mcp = info;
   try {
     if (options.transport === 'sse') return await overSse(url, origin, options, ctx, info, cleanup);
@@ -138,15 +138,21 @@ async function probeStdio(
   draft: Draft,
   cleanup: (fn: () => Promise<void>) => void,
 ): Promise<string> {
-  const info: McpInfo = { transport: 'stdio', era: 'legacy' };
+  const info: McpInfo = { transport: 'stdio' };
   draft.mcp = info;
-  const channel = await ctx.phase('spawn', (signal) => StdioChannel.spawn(target, options.maxBytes, signal));
+  // Cleanup is registered before the wait, so a child started as the deadline or a cancel hits is still ended.
+  const spawning = StdioChannel.spawn(target, options.maxBytes);
+  spawning.catch(() => {});
+  let channel: StdioChannel | undefined;
   cleanup(async () => {
+    channel ??= await spawning.catch(() => undefined);
+    if (!channel) return;
     await channel.close();
     info.exitCode = channel.exit?.code ?? null;
     info.signal = channel.exit?.signal ?? null;
     if (channel.stderr.length) info.stderr = channel.stderr.slice(-20);
   });
+  channel = await ctx.phase('spawn', () => spawning);
   const session = new Session(channel, ctx, options, info);
   try {
     // A legacy stdio server may ignore server/discover; wait at most half of what is left before falling back.
