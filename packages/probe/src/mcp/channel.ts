@@ -52,6 +52,18 @@ export class PendingReplies {
     });
   }
 
+  /** Waits for the reply to a message it then sends: the wait comes first so a fast reply is not missed. */
+  async exchange(id: JsonRpcId, signal: AbortSignal, send: () => unknown): Promise<RpcReply> {
+    const answer = this.wait(id, signal);
+    try {
+      await send();
+    } catch (error) {
+      answer.catch(() => {});
+      throw error;
+    }
+    return answer;
+  }
+
   /** Returns false for a reply nobody waits for (a late or unknown id). */
   settle(reply: RpcReply): boolean {
     const waiter = this.waiting.get(reply.id);

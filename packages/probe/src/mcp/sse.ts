@@ -124,14 +124,9 @@ export class SseChannel implements Channel {
     signal: AbortSignal,
   ): Promise<RpcReply> {
     const id = this.nextId++;
-    const answer = this.pending.wait(id, signal);
-    try {
-      await this.post(encodeRequest(id, method, params), method, signal);
-    } catch (error) {
-      answer.catch(() => {});
-      throw error;
-    }
-    return answer;
+    return this.pending.exchange(id, signal, () =>
+      this.post(encodeRequest(id, method, params), method, signal),
+    );
   }
 
   async notify(

@@ -130,14 +130,7 @@ export class StdioChannel implements Channel {
     signal: AbortSignal,
   ): Promise<RpcReply> {
     const id = this.nextId++;
-    const answer = this.pending.wait(id, signal);
-    try {
-      this.write(encodeRequest(id, method, params));
-    } catch (error) {
-      answer.catch(() => {});
-      throw error;
-    }
-    return answer;
+    return this.pending.exchange(id, signal, () => this.write(encodeRequest(id, method, params)));
   }
 
   async notify(method: string, params: Record<string, unknown> | undefined): Promise<void> {
