@@ -25,12 +25,29 @@ export class ProbeContext {
   /** The phase running now, so a failure thrown from deep inside can be attributed to it. */
   current: Phase | undefined;
 
+  private readonly controller = new AbortController();
+  private readonly deadline: NodeJS.Timeout;
+  private readonly onOuterAbort = () => this.controller.abort(this.outer?.reason);
+
   constructor(
     readonly budget: Budget,
     private readonly outer?: AbortSignal,
   ) {
-    const deadline = AbortSignal.timeout(budget.timeoutMs);
-    this.signal = outer ? AbortSignal.any([outer, deadline]) : deadline;
+    // A plain timer, cleared by dispose(), rather than AbortSignal.timeout: a monitor runs a probe every
+    // few seconds, and a deadline left to fire long after its probe ended is work for nothing.
+    this.signal = this.controller.signal;
+    this.deadline = setTimeout(
+      () => this.controller.abort(new DOMException('The probe deadline passed', 'TimeoutError')),
+      budget.timeoutMs,
+    );
+    if (outer?.aborted) this.onOuterAbort();
+    else outer?.addEventListener('abort', this.onOuterAbort, { once: true });
+  }
+
+  /** Ends the deadline and lets go of the caller's signal; the runner calls it once the probe is over. */
+  dispose(): void {
+    clearTimeout(this.deadline);
+    this.outer?.removeEventListener('abort', this.onOuterAbort);
   }
 
   /** The caller gave up (a shutdown, a Ctrl-C): that says nothing about the server, so it is not a timeout. */

@@ -45,6 +45,7 @@ export async function runProbe(
     for (const fn of cleanups.reverse()) await fn().catch(() => {});
     ctx.record('close', performance.now() - t0);
   }
+  ctx.dispose();
   // A TLS verdict fails the probe before the body can copy the certificate into its draft.
   if (!draft.tls && ctx.tls) draft.tls = ctx.tls;
   const result: ProbeResult = {

@@ -1,91 +1,65 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Client } from 'undici';
 import type { ProbeContext } from '../context.js';
-import { ProbeFailure } from '../failure.js';
 import type { TlsInfo } from '../result.js';
 import { type Connected, connect, type TlsOptions } from './connect.js';
+import { Http1Connection, type HttpReply, type HttpRequest } from './http1.js';
+import { tooLarge } from './limits.js';
 
-export interface HttpReply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: AsyncIterable<Buffer> & {
-    destroy(error?: Error): void;
-    on(event: 'error', listener: (error: Error) => void): unknown;
-  };
-}
-
-export interface HttpRequest {
-  method: 'GET' | 'POST' | 'DELETE' | 'HEAD' | 'PUT' | 'PATCH' | 'OPTIONS';
-  url: URL;
-  headers?: Record<string, string>;
-  body?: string;
-  signal: AbortSignal;
-}
+export type { HttpReply, HttpRequest };
 
 /**
  * One HTTP origin, one fresh connection per probe (as a monitor makes it), kept alive across the probe's
- * requests. The first connection is opened by `connect()`, so DNS, TCP and TLS are timed as phases; undici
- * then runs requests over it. If the server closes the connection between requests, a new one is opened
- * untimed.
+ * requests. The first connection is opened by `connect()`, so DNS, TCP and TLS are timed as phases. A
+ * request that finds every connection busy (a stream still open) or closed gets a new one, untimed.
  */
 export class HttpOrigin {
   tls: TlsInfo | undefined;
-  private readonly client: Client;
+  private readonly idle: Http1Connection[] = [];
+  private readonly all = new Set<Http1Connection>();
   private first: Connected | undefined;
+  private closed = false;
 
   private constructor(
     readonly origin: URL,
     private readonly tlsOptions: TlsOptions,
     private readonly ctx: ProbeContext,
-  ) {
-    this.client = new Client(origin.origin, {
-      connect: (_options, callback) => {
-        const ready = this.first;
-        this.first = undefined;
-        if (ready) {
-          // undici guards against re-entry while it asks for a connection: answer on the next tick.
-          process.nextTick(callback, null, ready.socket);
-          return;
-        }
-        this.open().then(
-          (c) => callback(null, c.socket),
-          (error: Error) => callback(error, null),
-        );
-      },
-      pipelining: 1,
-      // The probe's own signals bound every wait; undici's five-minute defaults never come into play.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
-  }
+  ) {}
 
   static async open(url: URL, ctx: ProbeContext, tlsOptions: TlsOptions = {}): Promise<HttpOrigin> {
     const origin = new HttpOrigin(url, tlsOptions, ctx);
-    origin.first = await origin.open();
+    origin.first = await origin.connect();
     origin.tls = origin.first.tls;
     return origin;
   }
 
-  private open(): Promise<Connected> {
+  private connect(): Promise<Connected> {
     const secure = this.origin.protocol === 'https:';
     const port = Number(this.origin.port) || (secure ? 443 : 80);
     return connect(this.origin.hostname, port, secure, this.ctx, this.tlsOptions);
   }
 
   async request(req: HttpRequest): Promise<HttpReply> {
-    const reply = await this.client.request({
-      method: req.method,
-      path: req.url.pathname + req.url.search,
-      headers: req.headers,
-      body: req.body,
-      signal: req.signal,
-    });
-    return { status: reply.statusCode, headers: reply.headers, body: reply.body };
+    let connection = this.idle.pop();
+    while (connection && !connection.usable) connection = this.idle.pop();
+    if (!connection) {
+      const ready = this.first ?? (await this.connect());
+      this.first = undefined;
+      connection = new Http1Connection(ready.socket, this.origin.host, (c) => {
+        if (this.closed) c.destroy();
+        else this.idle.push(c);
+      });
+      this.all.add(connection);
+      if (this.closed) connection.destroy();
+    }
+    return connection.request(req);
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.first?.socket.destroy();
-    await this.client.destroy().catch(() => {});
+    for (const connection of this.all) connection.destroy();
+    this.all.clear();
+    this.idle.length = 0;
   }
 }
 
@@ -93,39 +67,15 @@ export class HttpOrigin {
 export async function readBody(reply: HttpReply, maxBytes: number): Promise<Buffer> {
   const declared = Number(reply.headers['content-length']);
   if (declared > maxBytes) {
-    destroyBody(reply);
+    reply.body.destroy();
     throw tooLarge(maxBytes);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of reply.body) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      destroyBody(reply);
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+  return reply.body.readAll(maxBytes);
 }
 
-/**
- * Drops a body the probe will not read. undici's body stream emits an abort error when destroyed before
- * its end; with nobody listening (a body never iterated, or one whose reader has stopped) that error
- * is uncaught and would crash the process, so a no-op listener goes on first.
- */
+/** Drops a body the probe will not read. */
 export function destroyBody(reply: HttpReply): void {
-  reply.body.on('error', () => {});
   reply.body.destroy();
-}
-
-/** Drains and discards a body so the connection can be reused, within the byte limit. */
-export async function discardBody(reply: HttpReply, maxBytes: number): Promise<void> {
-  await readBody(reply, maxBytes);
-}
-
-export function tooLarge(maxBytes: number): ProbeFailure {
-  return new ProbeFailure('response_too_large', `The response passed the ${maxBytes}-byte limit`);
 }
 
 export function header(headers: IncomingHttpHeaders, name: string): string | undefined {

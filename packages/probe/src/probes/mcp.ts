@@ -208,31 +208,36 @@ async function discoverAuth(
   const remaining = options.timeoutMs - ctx.elapsed();
   if (remaining < 100) return auth;
   const sub = new ProbeContext({ timeoutMs: Math.floor(Math.min(2000, remaining)), maxBytes: 256 * 1024 });
-  for (const candidate of metadataUrls(url, wwwAuthenticate)) {
-    auth.resourceMetadataUrl = candidate;
-    let origin: HttpOrigin | undefined;
-    try {
-      const metaUrl = new URL(candidate);
-      origin = await HttpOrigin.open(metaUrl, sub, options.tls);
-      const reply = await origin.request({
-        method: 'GET',
-        url: metaUrl,
-        headers: { accept: 'application/json' },
-        signal: sub.signal,
-      });
-      const body = await readBody(reply, sub.budget.maxBytes);
-      if (reply.status !== 200) continue;
-      const doc = JSON.parse(body.toString()) as Record<string, unknown>;
-      auth.resourceMetadata = doc;
-      if (Array.isArray(doc.authorization_servers))
-        auth.authorizationServers = doc.authorization_servers.map(String);
-      if (!auth.scopes && Array.isArray(doc.scopes_supported)) auth.scopes = doc.scopes_supported.map(String);
-      return auth;
-    } catch {
-      // Metadata is a courtesy: the verdict stays auth_required whether or not it is found.
-    } finally {
-      await origin?.close();
+  try {
+    for (const candidate of metadataUrls(url, wwwAuthenticate)) {
+      auth.resourceMetadataUrl = candidate;
+      let origin: HttpOrigin | undefined;
+      try {
+        const metaUrl = new URL(candidate);
+        origin = await HttpOrigin.open(metaUrl, sub, options.tls);
+        const reply = await origin.request({
+          method: 'GET',
+          url: metaUrl,
+          headers: { accept: 'application/json' },
+          signal: sub.signal,
+        });
+        const body = await readBody(reply, sub.budget.maxBytes);
+        if (reply.status !== 200) continue;
+        const doc = JSON.parse(body.toString()) as Record<string, unknown>;
+        auth.resourceMetadata = doc;
+        if (Array.isArray(doc.authorization_servers))
+          auth.authorizationServers = doc.authorization_servers.map(String);
+        if (!auth.scopes && Array.isArray(doc.scopes_supported))
+          auth.scopes = doc.scopes_supported.map(String);
+        return auth;
+      } catch {
+        // Metadata is a courtesy: the verdict stays auth_required whether or not it is found.
+      } finally {
+        await origin?.close();
+      }
     }
+  } finally {
+    sub.dispose();
   }
   return auth;
 }

@@ -1,4 +1,4 @@
-import { tooLarge } from '../net/http.js';
+import { tooLarge } from '../net/limits.js';
 
 export interface SseEvent {
   event: string;
