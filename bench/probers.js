@@ -13,8 +13,9 @@ const MODERN = '2026-07-28';
 const LEGACY = '2025-11-25';
 
 async function mcpwatch(url, era, timeoutMs = TIMEOUT_MS) {
-  const { probeMcp } = await import('@mcpwatch/probe');
-  const options = { era, transport: 'streamable-http', ping: true, timeoutMs };
+  const { prepareMcpOptions, probeMcp } = await import('@mcpwatch/probe');
+  // Validated once, as a monitor does for options it reuses every interval.
+  const options = prepareMcpOptions({ era, transport: 'streamable-http', ping: true, timeoutMs });
   return async () => {
     const r = await probeMcp(url, options);
     return { ok: r.status === 'up', durationMs: r.durationMs, detail: r.message };

@@ -1,6 +1,6 @@
 export { ProbeFailure } from './failure.js';
 export type { McpOptions, McpOptionsInput, StdioTargetInput, ToolCallOptions } from './mcp/options.js';
-export { mcpOptionsSchema, stdioTargetSchema, toolCallSchema } from './mcp/options.js';
+export { mcpOptionsSchema, prepareMcpOptions, stdioTargetSchema, toolCallSchema } from './mcp/options.js';
 export { canonicalJson, toolsHash } from './mcp/tools.js';
 export { DEFAULT_MAX_BYTES, DEFAULT_SLOW_MS, DEFAULT_TIMEOUT_MS } from './options.js';
 export type { HttpOptionsInput } from './probes/http.js';

@@ -46,3 +46,17 @@ export type CommonOptions = z.output<z.ZodObject<typeof commonOptionsShape>>;
 
 /** The input that `z.input` accepts: every default optional. */
 export type Input<S extends z.ZodType> = z.input<S>;
+
+const PREPARED = Symbol('mcpwatch.preparedOptions');
+
+/**
+ * Validates options once and marks the result, so a monitor that probes every few seconds with the same
+ * options skips validation on each run (cold, it costs about a tenth of a probe's CPU). The marked object
+ * is frozen: a prepared value cannot drift from what was validated.
+ */
+export function prepare<S extends z.ZodType>(schema: S, input: unknown): Readonly<z.output<S>> {
+  if (typeof input === 'object' && input !== null && PREPARED in input) return input as z.output<S>;
+  const parsed = schema.parse(input) as object;
+  Object.defineProperty(parsed, PREPARED, { value: true });
+  return Object.freeze(parsed) as z.output<S>;
+}

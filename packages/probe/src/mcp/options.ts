@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonOptionsShape } from '../options.js';
+import { commonOptionsShape, prepare } from '../options.js';
 
 export const stdioTargetSchema = z
   .object({
@@ -48,3 +48,8 @@ export type McpOptions = z.output<typeof mcpOptionsSchema>;
 export type McpOptionsInput = z.input<typeof mcpOptionsSchema>;
 export type ToolCallOptions = z.output<typeof toolCallSchema>;
 export type StdioTargetInput = z.input<typeof stdioTargetSchema>;
+
+/** Validates MCP probe options once, for a monitor that probes with them again and again. */
+export function prepareMcpOptions(input: McpOptionsInput): Readonly<McpOptions> {
+  return prepare(mcpOptionsSchema, input);
+}

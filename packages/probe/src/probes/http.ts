@@ -3,7 +3,7 @@ import type { ProbeContext } from '../context.js';
 import { ProbeFailure } from '../failure.js';
 import { deepEqual, readPath } from '../json-path.js';
 import { HttpOrigin, readBody } from '../net/http.js';
-import { commonOptionsShape } from '../options.js';
+import { commonOptionsShape, prepare } from '../options.js';
 import { snippet } from '../protocol/jsonrpc.js';
 import type { ProbeResult } from '../result.js';
 import { type Draft, runProbe } from '../run.js';
@@ -34,7 +34,7 @@ export async function probeHttp(
   input: HttpOptionsInput = {},
   signal?: AbortSignal,
 ): Promise<ProbeResult> {
-  const options = httpOptionsSchema.parse(input);
+  const options = prepare(httpOptionsSchema, input);
   const url = parseHttpUrl(target);
   return runProbe('http', url.href, options, signal, (ctx, draft, cleanup) =>
     run(url, options, ctx, draft, cleanup),

@@ -12,6 +12,7 @@ import { SseChannel } from '../mcp/sse.js';
 import { StdioChannel, type StdioTarget } from '../mcp/stdio.js';
 import { StreamableHttpChannel } from '../mcp/streamable-http.js';
 import { HttpOrigin, readBody } from '../net/http.js';
+import { prepare } from '../options.js';
 import { metadataUrls, parseChallenge } from '../protocol/auth.js';
 import { initializeSuggestsSse } from '../protocol/era.js';
 import type { AuthInfo, McpInfo, ProbeResult } from '../result.js';
@@ -28,7 +29,7 @@ export async function probeMcp(
   input: McpOptionsInput = {},
   signal?: AbortSignal,
 ): Promise<ProbeResult> {
-  const options = mcpOptionsSchema.parse(input);
+  const options = prepare(mcpOptionsSchema, input);
   const conflict = optionConflict(typeof target === 'string', options);
   if (conflict) throw new TypeError(conflict);
   if (typeof target !== 'string') {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ProbeContext } from '../context.js';
 import { ProbeFailure } from '../failure.js';
 import { connect } from '../net/connect.js';
-import { commonOptionsShape } from '../options.js';
+import { commonOptionsShape, prepare } from '../options.js';
 import { snippet } from '../protocol/jsonrpc.js';
 import type { ProbeResult } from '../result.js';
 import { type Draft, runProbe } from '../run.js';
@@ -27,7 +27,7 @@ export async function probeTcp(
   input: TcpOptionsInput = {},
   signal?: AbortSignal,
 ): Promise<ProbeResult> {
-  const options = tcpOptionsSchema.parse(input);
+  const options = prepare(tcpOptionsSchema, input);
   const { host, port } = parseHostPort(target);
   return runProbe('tcp', `${host}:${port}`, options, signal, (ctx, draft, cleanup) =>
     run(host, port, options, ctx, draft, cleanup),
