@@ -193,12 +193,7 @@ export class Http1Connection {
     const connection = String(headers.connection ?? '').toLowerCase();
     x.keepAlive = !connection.includes('close') && !lines[0]?.startsWith('HTTP/1.0');
     const length = headers['content-length'];
-    const socket = this.socket;
-    x.body = new ResponseBody({
-      pause: () => socket.pause(),
-      resume: () => socket.resume(),
-      abort: () => this.destroy(),
-    });
+    // Decide how the body is framed before handing out the reply, so a malformed frame fails the request.
     if (x.head || status === 204 || status === 304) {
       x.state = 'fixed';
       x.left = 0;
@@ -209,14 +204,21 @@ export class Http1Connection {
     ) {
       x.state = 'chunk-size';
     } else if (length !== undefined) {
-      if (!/^\d{1,15}$/.test(String(length).trim()))
+      if (!/^\d{1,15}$/.test(String(length).trim())) {
         throw malformed(`a content-length of "${String(length).slice(0, 20)}"`);
+      }
       x.state = 'fixed';
       x.left = Number(length);
     } else {
       x.state = 'until-close';
       x.keepAlive = false;
     }
+    const socket = this.socket;
+    x.body = new ResponseBody({
+      pause: () => socket.pause(),
+      resume: () => socket.resume(),
+      abort: () => this.destroy(),
+    });
     x.resolve({ status, headers, body: x.body });
     if (x.state === 'fixed' && x.left === 0) this.finish(x);
   }
