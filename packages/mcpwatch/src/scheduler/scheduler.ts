@@ -1,0 +1,233 @@
+import { type Clock, systemClock } from './clock.js';
+import { MinHeap } from './heap.js';
+
+export interface Job {
+  id: string;
+  intervalMs: number;
+  /** One check. The signal aborts it when the scheduler stops past its grace. */
+  run(signal: AbortSignal): Promise<void>;
+}
+
+export interface SchedulerOptions {
+  /** Checks running at once, across all jobs. */
+  concurrency: number;
+  clock?: Clock;
+  /** Random in [0, 1): jitter only; the spread of first runs is derived from each job's id. */
+  random?: () => number;
+  /** Upper bound of the jitter added to each run, as a share of the interval (capped at one second). */
+  jitterRatio?: number;
+  /** A check ended after its next slot had passed (it ran long, or started late): reported, never stacked. */
+  onOverrun?: (id: string, skipped: number) => void;
+}
+
+export interface SchedulerStats {
+  jobs: number;
+  running: number;
+  /** Due but waiting for a free slot under the concurrency bound. */
+  waiting: number;
+  /** How late checks started after their slot, over the last 1,024 starts. */
+  lagMs: { p50: number; p99: number; max: number };
+  overruns: number;
+}
+
+interface Entry {
+  job: Job;
+  /** The slot this run belongs to; the next slot is base + interval, whatever the jitter or lag. */
+  base: number;
+  generation: number;
+  running: boolean;
+  controller?: AbortController;
+}
+
+const LAG_SAMPLES = 1024;
+
+/**
+ * Runs every job once per interval. First runs are spread over the interval by a hash of the job's id
+ * (no thundering herd at start, and the same spread after a restart); each run gets a small jitter that
+ * never accumulates (slots are base + k * interval, so nothing drifts over hours); a job never runs twice
+ * at once; at most `concurrency` checks run together, the rest wait in slot order and their lateness is
+ * measured as lag.
+ */
+export class Scheduler {
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly jitterRatio: number;
+  private readonly entries = new Map<string, Entry>();
+  private readonly due = new MinHeap<{ entry: Entry; generation: number }>();
+  private readonly ready: { entry: Entry; slot: number }[] = [];
+  private readonly lags: number[] = [];
+  private timer: unknown;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private running = 0;
+  private overruns = 0;
+  private stopped = false;
+
+  constructor(private readonly options: SchedulerOptions) {
+    if (!(options.concurrency >= 1)) throw new RangeError('concurrency must be at least 1');
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.jitterRatio = options.jitterRatio ?? 0.02;
+  }
+
+  add(job: Job): void {
+    if (!(job.intervalMs > 0)) throw new RangeError(`${job.id}: intervalMs must be positive`);
+    if (this.entries.has(job.id)) this.remove(job.id);
+    const entry: Entry = {
+      job,
+      base: this.clock.now() + spread(job.id) * job.intervalMs,
+      generation: 0,
+      running: false,
+    };
+    this.entries.set(job.id, entry);
+    this.enqueue(entry, entry.base);
+    this.pump();
+  }
+
+  /** Stops scheduling a job; a check already running finishes and is not followed by another. */
+  remove(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.generation++;
+    this.entries.delete(id);
+  }
+
+  /** Runs a job as soon as a slot is free (a "check now"), unless it is running already. */
+  runNow(id: string): boolean {
+    const entry = this.entries.get(id);
+    if (!entry || entry.running) return false;
+    entry.generation++;
+    entry.base = this.clock.now();
+    this.enqueue(entry, entry.base);
+    this.pump();
+    return true;
+  }
+
+  stats(): SchedulerStats {
+    const sorted = [...this.lags].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+    return {
+      jobs: this.entries.size,
+      running: this.running,
+      waiting: this.ready.length,
+      lagMs: { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0 },
+      overruns: this.overruns,
+    };
+  }
+
+  /**
+   * Stops starting checks, gives the running ones `graceMs` to finish, then aborts them. Resolves when
+   * every check has returned or the grace is over, whichever comes first.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
+    this.timer = undefined;
+    this.ready.length = 0;
+    if (this.running === 0) return;
+    await new Promise<void>((resolve) => {
+      const handle = this.clock.setTimer(() => {
+        for (const entry of this.entries.values())
+          entry.controller?.abort(new Error('The scheduler stopped'));
+        resolve();
+      }, graceMs);
+      this.onIdle = () => {
+        this.clock.clearTimer(handle);
+        resolve();
+      };
+    });
+  }
+
+  private onIdle: (() => void) | undefined;
+
+  private enqueue(entry: Entry, at: number): void {
+    this.due.push(at, { entry, generation: entry.generation });
+  }
+
+  /** Moves due jobs to the ready queue, starts what the bound allows, and arms one timer for the next. */
+  private pump(): void {
+    if (this.stopped) return;
+    const now = this.clock.now();
+    for (let key = this.due.peekKey(); key !== undefined && key <= now; key = this.due.peekKey()) {
+      const { entry, generation } = this.due.pop()?.value as { entry: Entry; generation: number };
+      if (generation !== entry.generation || entry.running) continue;
+      this.ready.push({ entry, slot: key });
+    }
+    while (this.running < this.options.concurrency && this.ready.length > 0) {
+      const { entry, slot } = this.ready.shift() as { entry: Entry; slot: number };
+      if (entry.generation === this.entries.get(entry.job.id)?.generation) this.start(entry, slot);
+    }
+    this.arm();
+  }
+
+  private arm(): void {
+    const next = this.due.peekKey();
+    if (next === undefined || next >= this.timerAt) return;
+    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
+    this.timerAt = next;
+    this.timer = this.clock.setTimer(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Number.POSITIVE_INFINITY;
+        this.pump();
+      },
+      Math.max(0, next - this.clock.now()),
+    );
+  }
+
+  private start(entry: Entry, slot: number): void {
+    const startedAt = this.clock.now();
+    this.lags.push(Math.max(0, startedAt - slot));
+    if (this.lags.length > LAG_SAMPLES) this.lags.shift();
+    this.running++;
+    entry.running = true;
+    const controller = new AbortController();
+    entry.controller = controller;
+    const generation = entry.generation;
+    Promise.resolve()
+      .then(() => entry.job.run(controller.signal))
+      .catch(() => {
+        // A check reports its own failures; a throw here must not stop the schedule.
+      })
+      .finally(() => {
+        this.running--;
+        entry.running = false;
+        entry.controller = undefined;
+        if (this.running === 0) this.onIdle?.();
+        if (!this.stopped && generation === entry.generation && this.entries.get(entry.job.id) === entry) {
+          this.reschedule(entry);
+        }
+        this.pump();
+      });
+  }
+
+  /** The next slot after now; slots that passed while the check ran are skipped and reported. */
+  private reschedule(entry: Entry): void {
+    const { intervalMs } = entry.job;
+    const now = this.clock.now();
+    const skipped = Math.max(0, Math.floor((now - entry.base) / intervalMs));
+    if (skipped > 0) {
+      this.overruns++;
+      this.options.onOverrun?.(entry.job.id, skipped);
+    }
+    entry.base += (skipped + 1) * intervalMs;
+    const jitter = this.random() * Math.min(intervalMs * this.jitterRatio, 1000);
+    this.enqueue(entry, entry.base + jitter);
+  }
+}
+
+/** A stable fraction in [0, 1) from a job id (FNV-1a, mixed), so first runs spread the same way on every start. */
+export function spread(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  // FNV-1a leaves the high bits of similar short ids (monitor-1, monitor-2…) close: finish with
+  // murmur3's mixer so the fraction is spread evenly.
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return (hash >>> 0) / 2 ** 32;
+}
