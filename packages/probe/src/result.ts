@@ -107,6 +107,8 @@ export interface ProbeResult {
   mcp?: McpInfo;
   http?: { status: number; headers?: Record<string, string>; bodyBytes: number };
   tcp?: { received?: string };
+  /** What the registry says of a watched package. */
+  npm?: { name: string; version: string; distTags: Record<string, string>; modified?: string };
   tls?: TlsInfo;
   auth?: AuthInfo;
 }
