@@ -3,6 +3,7 @@ import os from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { type CliContext, configureErrors } from './cli-context.js';
 import { registerDemo } from './commands/demo.js';
+import { registerImport } from './commands/import.js';
 import { registerProbe } from './commands/probe.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
@@ -22,6 +23,7 @@ export function createProgram(context: CliContext): Command {
   configureErrors(program, context);
   registerProbe(program, context);
   registerDemo(program, context);
+  registerImport(program, context);
   return program;
 }
 

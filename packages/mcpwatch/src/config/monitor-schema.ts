@@ -1,0 +1,157 @@
+import { PROBES, type ProbeKind, stdioTargetSchema } from '@mcpwatch/probe';
+import { z } from 'zod';
+import { checkHeartbeat, heartbeatShape } from './heartbeat-schema.js';
+import { npmShape } from './npm-schema.js';
+
+const httpUrl = (example: string) =>
+  z.url({ protocol: /^https?$/, error: `give an http(s) URL, like ${example}` });
+
+/** host:port (or tcp://host:port); an IPv6 host goes in brackets. */
+const HOST_PORT = /^(tcp:\/\/)?(\[[0-9A-Fa-f:.]+\]|[^\s:/[\]]+):([1-9]\d{0,4})$/;
+
+/** What every monitor has, whatever its kind: how it is named, grouped, alerted on and recovered. */
+const commonShape = {
+  name: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Unique among monitors; events and alerts use it. Default: the target.'),
+  group: z.string().min(1).optional().describe('A heading to show the monitor under.'),
+  tags: z.array(z.string().min(1)).default([]).describe('Free labels, for filtering.'),
+  enabled: z.boolean().default(true).describe('false keeps the monitor in the file but stops checking it.'),
+  consecutiveFails: z
+    .number()
+    .int()
+    .positive()
+    .default(3)
+    .describe('Failed checks in a row before the monitor is down.'),
+  recoverAfter: z
+    .number()
+    .int()
+    .positive()
+    .default(1)
+    .describe('Good checks in a row before a down monitor is up again.'),
+  alertMessage: z
+    .string()
+    .optional()
+    .describe('Sent when the monitor goes down, instead of the default text.'),
+  recoveryMessage: z
+    .string()
+    .optional()
+    .describe('Sent when the monitor recovers, instead of the default text.'),
+};
+
+const intervalSec = z.number().int().positive().default(60).describe('Seconds between checks.');
+
+/**
+ * The target of each probe kind. Typed against the probe registry, so a kind added there without a
+ * target here fails the build rather than a user's config.
+ */
+const TARGETS = {
+  mcp: z
+    .union([httpUrl('https://mcp.example.com/mcp'), stdioTargetSchema], {
+      error:
+        'give the MCP endpoint URL, like https://mcp.example.com/mcp, or a stdio server as {command, args, env, cwd}',
+    })
+    .describe('The MCP endpoint URL, or {command, args, env, cwd} to start a stdio server.'),
+  http: httpUrl('https://mcp.example.com/healthz').describe('The URL to request.'),
+  tcp: z
+    .string()
+    .regex(HOST_PORT, 'give host:port, like db.internal:5432')
+    .describe('host:port to connect to.'),
+} satisfies Record<ProbeKind, z.ZodType>;
+
+/** Monitor fields that belong to one probe kind but are not options of its probe. */
+const EXTRAS = {
+  mcp: {
+    mode: z
+      .enum(['cold', 'keepalive'])
+      .default('cold')
+      .describe(
+        'stdio only. cold: start the server for each check (measures start-up); keepalive: keep one running, restarted with backoff when it dies.',
+      ),
+  },
+  http: {},
+  tcp: {},
+} satisfies Record<ProbeKind, z.ZodRawShape>;
+
+function probeMonitorSchema<K extends ProbeKind>(kind: K) {
+  const options = PROBES[kind].schema as z.ZodObject<(typeof PROBES)[K]['schema']['shape']>;
+  return options.extend({
+    kind: z.literal(kind),
+    target: TARGETS[kind] as (typeof TARGETS)[K],
+    ...commonShape,
+    intervalSec,
+    ...(EXTRAS[kind] as (typeof EXTRAS)[K]),
+  });
+}
+
+type ProbeMonitorSchemas = { [K in ProbeKind]: ReturnType<typeof probeMonitorSchema<K>> };
+
+/** One monitor schema per probe kind, read off the registry: a new probe kind is a new monitor kind. */
+export const probeMonitorSchemas = Object.fromEntries(
+  (Object.keys(PROBES) as ProbeKind[]).map((kind) => [kind, probeMonitorSchema(kind)]),
+) as ProbeMonitorSchemas;
+
+export const heartbeatMonitorSchema = z
+  .object({
+    kind: z.literal('heartbeat'),
+    ...commonShape,
+    // There is no target to name it after: the ping URL's token is issued by the service.
+    name: commonShape.name.unwrap().describe('Unique among monitors; events and alerts use it.'),
+    ...heartbeatShape,
+  })
+  .strict()
+  .superRefine(checkHeartbeat);
+
+export const npmMonitorSchema = z.object({ kind: z.literal('npm'), ...commonShape, ...npmShape }).strict();
+
+/** The kinds that are not probes: pushed heartbeats, and npm releases. */
+const OTHER_KINDS = { heartbeat: heartbeatMonitorSchema, npm: npmMonitorSchema };
+
+export const MONITOR_KINDS = [...Object.keys(PROBES), ...Object.keys(OTHER_KINDS)] as MonitorKind[];
+export type MonitorKind = ProbeKind | keyof typeof OTHER_KINDS;
+
+/** The schema of each kind, for tools that need one kind's fields (did-you-mean, docs). */
+export const MONITOR_SCHEMAS: Record<MonitorKind, z.ZodObject> = { ...probeMonitorSchemas, ...OTHER_KINDS };
+
+const monitorUnion = z.discriminatedUnion('kind', [
+  ...Object.values(probeMonitorSchemas),
+  heartbeatMonitorSchema,
+  npmMonitorSchema,
+] as [ProbeMonitorSchemas[ProbeKind], typeof heartbeatMonitorSchema, typeof npmMonitorSchema]);
+
+type Named<T> = T extends unknown ? Omit<T, 'name'> & { name: string } : never;
+
+/** A validated monitor with every default filled in, its name included. */
+export type Monitor = Named<z.output<typeof monitorUnion>>;
+export type MonitorInput = z.input<typeof monitorUnion>;
+
+export const monitorSchema = monitorUnion.transform((monitor) => ({
+  ...monitor,
+  name: nameOf(monitor) ?? monitor.kind,
+})) as unknown as z.ZodType<Monitor, MonitorInput>;
+
+/**
+ * A monitor's name, or what it watches when it has none (so the seed's shape needs no name): the URL,
+ * host:port or package, or a stdio server's command line. Undefined when there is nothing to name it by.
+ */
+export function nameOf(monitor: unknown): string | undefined {
+  if (monitor === null || typeof monitor !== 'object') return undefined;
+  const { name, target } = monitor as { name?: unknown; target?: unknown };
+  if (typeof name === 'string') return name;
+  if (typeof target === 'string') return target;
+  if (target !== null && typeof target === 'object') {
+    const { command, args } = target as { command?: unknown; args?: unknown };
+    if (typeof command !== 'string') return undefined;
+    return [command, ...(Array.isArray(args) ? args.map(String) : [])].join(' ');
+  }
+  return undefined;
+}
+
+/** The options a monitor hands its probe: exactly the fields its kind's options schema declares. */
+export function probeOptionsOf(monitor: Monitor & { kind: ProbeKind }): Record<string, unknown> {
+  const keys = Object.keys(PROBES[monitor.kind].schema.shape);
+  const record = monitor as unknown as Record<string, unknown>;
+  return Object.fromEntries(keys.filter((k) => record[k] !== undefined).map((k) => [k, record[k]]));
+}
