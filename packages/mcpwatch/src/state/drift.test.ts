@@ -106,6 +106,19 @@ describe('transition: drift', () => {
     expect(outs[3]?.events[0]?.evidence).toEqual({ name: 'notes', from: '1.0.0', to: '1.1.0' });
   });
 
+  it('reports a new version of a watched package once, and a dist-tag moved back too', () => {
+    const npm = (version: string) => result('up', { npm: { name: '@acme/mcp-server', version } });
+    const outs = play([npm('1.0.0'), npm('1.0.0'), npm('1.1.0'), npm('1.1.0'), npm('1.0.0')]);
+    expect(outs.map((o) => o.events.map(label))).toEqual([
+      [],
+      [],
+      ['package_released'],
+      [],
+      ['package_released'],
+    ]);
+    expect(outs[2]?.events[0]?.evidence).toEqual({ name: '@acme/mcp-server', from: '1.0.0', to: '1.1.0' });
+  });
+
   it('reports a protocol change: era, version and transport', () => {
     const legacy = withTools(tools1, { era: 'legacy', protocolVersion: '2025-06-18' });
     const modern = withTools(tools1, { era: 'modern', protocolVersion: '2026-07-28' });

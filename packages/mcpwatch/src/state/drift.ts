@@ -48,6 +48,19 @@ export function detectDrift(
     next.serverVersion = version;
   }
 
+  // A watched package's version moving is a release (or a rollback of the dist-tag): announce both.
+  const npm = result.npm;
+  if (npm !== undefined && npm.version !== state.packageVersion) {
+    if (state.packageVersion !== undefined) {
+      events.push({
+        kind: 'package_released',
+        at,
+        evidence: { name: npm.name, from: state.packageVersion, to: npm.version },
+      });
+    }
+    next.packageVersion = npm.version;
+  }
+
   if (mcp?.protocolVersion !== undefined) {
     const protocol: ProtocolInfo = { transport: mcp.transport, version: mcp.protocolVersion };
     if (mcp.era !== undefined) protocol.era = mcp.era;

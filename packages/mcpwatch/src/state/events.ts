@@ -18,6 +18,7 @@ export const EVENT_TITLES = {
   server_version_changed: 'Server version changed',
   protocol_changed: 'Protocol changed',
   tls_expiring: 'TLS certificate expires soon',
+  package_released: 'A new version of the package was published',
   heartbeat_missed: 'Heartbeat missed',
 } as const;
 
@@ -44,6 +45,7 @@ export interface EvidenceByKind {
   server_version_changed: { name?: string; from: string; to: string };
   protocol_changed: { from: ProtocolInfo; to: ProtocolInfo };
   tls_expiring: { daysLeft: number; thresholdDays: number; validTo?: string; subject?: string };
+  package_released: { name: string; from: string; to: string };
   heartbeat_missed: { expectedAt?: string; lastPingAt?: string };
 }
 

@@ -38,6 +38,8 @@ export interface MonitorState {
   /** Hash of the last tool list seen; the store keeps that list under it, so it is also the snapshot key. */
   toolsHash?: string;
   serverVersion?: string;
+  /** The version of a watched npm package last seen. */
+  packageVersion?: string;
   protocol?: ProtocolInfo;
   /** The smallest expiry threshold (days) already announced for the current certificate. */
   tlsNotifiedDays?: number;
@@ -54,6 +56,7 @@ export interface CheckResult {
     'transport' | 'era' | 'protocolVersion' | 'serverInfo' | 'tools' | 'toolsHash'
   >;
   tls?: Pick<NonNullable<ProbeResult['tls']>, 'daysLeft' | 'validTo' | 'subject'>;
+  npm?: Pick<NonNullable<ProbeResult['npm']>, 'name' | 'version'>;
 }
 
 export type Input =
