@@ -32,6 +32,11 @@ const INVALID: Record<string, string> = {
     'F:7:11: monitors[1].name: "api" is already the name of monitors[0]: give each monitor its own name',
     'F:9:13: monitors[1].target: give host:port, like db.internal:5432',
   ].join('\n'),
+  'invalid-mcp-combination.yaml': [
+    'F:5:16: monitors[0].transport: stdio needs a command as target, not a URL',
+    'F:6:11: monitors[0].mode: keepalive keeps a stdio server running: it needs a command as target, not a URL',
+    'F:10:16: monitors[1].transport: sse needs a URL as target, not a command',
+  ].join('\n'),
   'invalid-missing-env.yaml':
     'F:6:22: monitors[0].headers.Authorization: ${MCPWATCH_TEST_UNSET_TOKEN} in this value is not set: export MCPWATCH_TEST_UNSET_TOKEN before running mcpwatch (write $${...} for a literal ${...})',
   'invalid-missing-kind.yaml':

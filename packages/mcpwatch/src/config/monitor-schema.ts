@@ -75,15 +75,46 @@ const EXTRAS = {
   tcp: {},
 } satisfies Record<ProbeKind, z.ZodRawShape>;
 
+/**
+ * Combinations no server could satisfy, said at load time with the line rather than at the first check.
+ * The probe refuses them too; this only places the message in the file.
+ */
+function checkMcp(value: object, ctx: z.RefinementCtx): void {
+  const monitor = value as { target: unknown; transport?: string; mode?: string };
+  const isUrl = typeof monitor.target === 'string';
+  if (isUrl && monitor.transport === 'stdio') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['transport'],
+      message: 'stdio needs a command as target, not a URL',
+    });
+  }
+  if (!isUrl && (monitor.transport === 'streamable-http' || monitor.transport === 'sse')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['transport'],
+      message: `${monitor.transport} needs a URL as target, not a command`,
+    });
+  }
+  if (isUrl && monitor.mode === 'keepalive') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['mode'],
+      message: 'keepalive keeps a stdio server running: it needs a command as target, not a URL',
+    });
+  }
+}
+
 function probeMonitorSchema<K extends ProbeKind>(kind: K) {
   const options = PROBES[kind].schema as z.ZodObject<(typeof PROBES)[K]['schema']['shape']>;
-  return options.extend({
+  const schema = options.extend({
     kind: z.literal(kind),
     target: TARGETS[kind] as (typeof TARGETS)[K],
     ...commonShape,
     intervalSec,
     ...(EXTRAS[kind] as (typeof EXTRAS)[K]),
   });
+  return kind === 'mcp' ? schema.superRefine(checkMcp) : schema;
 }
 
 type ProbeMonitorSchemas = { [K in ProbeKind]: ReturnType<typeof probeMonitorSchema<K>> };
