@@ -46,6 +46,7 @@ const INVALID: Record<string, string> = {
     'F:3:13: monitors[0].target: give an npm package name, like @modelcontextprotocol/server-everything',
     'F:4:15: monitors[0].registry: give the registry as an http(s) URL, like https://registry.npmjs.org/',
   ].join('\n'),
+  'invalid-port.yaml': 'F:3:13: monitors[0].target: the port is above 65535: give host:port',
   'invalid-stdio-target.yaml': [
     'F:4:13: monitors[0].target: give the MCP endpoint URL, like https://mcp.example.com/mcp, or a stdio server as {command, args, env, cwd}',
     'F:8:7: monitors[1].target.command: missing: add it (text)',

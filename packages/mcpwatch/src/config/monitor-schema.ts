@@ -58,6 +58,10 @@ const TARGETS = {
   tcp: z
     .string()
     .regex(HOST_PORT, 'give host:port, like db.internal:5432')
+    .refine((v) => {
+      const port = HOST_PORT.exec(v)?.[3];
+      return port === undefined || Number(port) <= 65535;
+    }, 'the port is above 65535: give host:port')
     .describe('host:port to connect to.'),
 } satisfies Record<ProbeKind, z.ZodType>;
 
