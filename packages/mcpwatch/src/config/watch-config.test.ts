@@ -43,7 +43,10 @@ describe('ConfigWatcher', () => {
   it('keeps the last good config when an edit is bad, and reports why', async () => {
     watcher = await ConfigWatcher.start(file, { source: { env: {} }, debounceMs: 50 });
     const invalid = next<ConfigError>(watcher, 'invalid');
-    await writeFile(file, monitor('broken').replace('kind: http', 'kind: htp'));
+    // Replaced whole, so no half-written (empty) file is ever seen: the error is the one the edit made.
+    const temp = path.join(dir, 'next.tmp');
+    await writeFile(temp, monitor('broken').replace('kind: http', 'kind: htp'));
+    await rename(temp, file);
     const error = await invalid;
     expect(error.message).toBe(
       `${file}:3:11: monitors[0].kind: "htp" is not a kind: use one of mcp, http, tcp, heartbeat, npm (did you mean http?)`,
