@@ -8,7 +8,7 @@ export { httpOptionsSchema, probeHttp } from './probes/http.js';
 export type { McpTarget } from './probes/mcp.js';
 export { probeMcp } from './probes/mcp.js';
 export type { NpmOptionsInput } from './probes/npm.js';
-export { DEFAULT_NPM_REGISTRY, npmOptionsSchema, probeNpm } from './probes/npm.js';
+export { DEFAULT_NPM_REGISTRY, NPM_NAME, npmOptionsSchema, probeNpm } from './probes/npm.js';
 export type { TcpOptionsInput } from './probes/tcp.js';
 export { probeTcp, tcpOptionsSchema } from './probes/tcp.js';
 export { classifyDiscover, type DiscoverOutcome, type EraVerdict } from './protocol/era.js';

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { mcpOptionsSchema } from './mcp/options.js';
 import { httpOptionsSchema, probeHttp } from './probes/http.js';
 import { type McpTarget, probeMcp } from './probes/mcp.js';
+import { npmOptionsSchema, probeNpm } from './probes/npm.js';
 import { probeTcp, tcpOptionsSchema } from './probes/tcp.js';
 import type { ProbeResult } from './result.js';
 
@@ -20,6 +21,7 @@ export const PROBES = {
   mcp: { schema: mcpOptionsSchema, probe: probeMcp as ProbeFn<McpTarget> },
   http: { schema: httpOptionsSchema, probe: probeHttp as ProbeFn },
   tcp: { schema: tcpOptionsSchema, probe: probeTcp as ProbeFn },
+  npm: { schema: npmOptionsSchema, probe: probeNpm as ProbeFn },
 } satisfies Record<string, { schema: z.ZodType; probe: ProbeFn<never> }>;
 
 export type ProbeKind = keyof typeof PROBES;

@@ -40,7 +40,7 @@ const INVALID: Record<string, string> = {
   'invalid-missing-env.yaml':
     'F:6:22: monitors[0].headers.Authorization: ${MCPWATCH_TEST_UNSET_TOKEN} in this value is not set: export MCPWATCH_TEST_UNSET_TOKEN before running mcpwatch (write $${...} for a literal ${...})',
   'invalid-missing-kind.yaml':
-    'F:2:5: monitors[0].kind: missing: add kind: one of mcp, http, tcp, heartbeat, npm',
+    'F:2:5: monitors[0].kind: missing: add kind: one of mcp, http, tcp, npm, heartbeat',
   'invalid-mode.yaml': 'F:5:11: monitors[0].mode: "warm" is not allowed: use one of "cold", "keepalive"',
   'invalid-npm-name.yaml': [
     'F:3:13: monitors[0].target: give an npm package name, like @modelcontextprotocol/server-everything',
@@ -55,7 +55,7 @@ const INVALID: Record<string, string> = {
   'invalid-top-level.yaml': 'F:1:1: monitor: unknown field: did you mean monitors?',
   'invalid-unknown-field.yaml': 'F:5:5: monitors[0].intervalSecs: unknown field: did you mean intervalSec?',
   'invalid-unknown-kind.yaml':
-    'F:3:11: monitors[0].kind: "htp" is not a kind: use one of mcp, http, tcp, heartbeat, npm (did you mean http?)',
+    'F:3:11: monitors[0].kind: "htp" is not a kind: use one of mcp, http, tcp, npm, heartbeat (did you mean http?)',
   'invalid-unknown-nested-field.yaml': 'F:6:7: monitors[0].target.agrs: unknown field: did you mean args?',
   'invalid-yaml-syntax.yaml': [
     'F:3:11: nested mappings are not allowed in compact mappings: fix the YAML syntax',

@@ -1,7 +1,6 @@
-import { PROBES, type ProbeKind, stdioTargetSchema } from '@mcpwatch/probe';
+import { NPM_NAME, PROBES, type ProbeKind, stdioTargetSchema } from '@mcpwatch/probe';
 import { z } from 'zod';
 import { checkHeartbeat, heartbeatShape } from './heartbeat-schema.js';
-import { npmShape } from './npm-schema.js';
 
 const httpUrl = (example: string) =>
   z.url({ protocol: /^https?$/, error: `give an http(s) URL, like ${example}` });
@@ -63,6 +62,11 @@ const TARGETS = {
       return port === undefined || Number(port) <= 65535;
     }, 'the port is above 65535: give host:port')
     .describe('host:port to connect to.'),
+  npm: z
+    .string()
+    .max(214)
+    .regex(NPM_NAME, 'give an npm package name, like @modelcontextprotocol/server-everything')
+    .describe('The package to watch.'),
 } satisfies Record<ProbeKind, z.ZodType>;
 
 /** Monitor fields that belong to one probe kind but are not options of its probe. */
@@ -77,6 +81,14 @@ const EXTRAS = {
   },
   http: {},
   tcp: {},
+  npm: {
+    intervalSec: z
+      .number()
+      .int()
+      .positive()
+      .default(3600)
+      .describe('Seconds between checks; releases are rare, so the default asks once an hour.'),
+  },
 } satisfies Record<ProbeKind, z.ZodRawShape>;
 
 /**
@@ -139,10 +151,8 @@ export const heartbeatMonitorSchema = z
   .strict()
   .superRefine(checkHeartbeat);
 
-export const npmMonitorSchema = z.object({ kind: z.literal('npm'), ...commonShape, ...npmShape }).strict();
-
-/** The kinds that are not probes: pushed heartbeats, and npm releases. */
-const OTHER_KINDS = { heartbeat: heartbeatMonitorSchema, npm: npmMonitorSchema };
+/** The kind that is not a probe: heartbeats are pushed by the server, not fetched. */
+const OTHER_KINDS = { heartbeat: heartbeatMonitorSchema };
 
 export const MONITOR_KINDS = [...Object.keys(PROBES), ...Object.keys(OTHER_KINDS)] as MonitorKind[];
 export type MonitorKind = ProbeKind | keyof typeof OTHER_KINDS;
@@ -153,8 +163,7 @@ export const MONITOR_SCHEMAS: Record<MonitorKind, z.ZodObject> = { ...probeMonit
 const monitorUnion = z.discriminatedUnion('kind', [
   ...Object.values(probeMonitorSchemas),
   heartbeatMonitorSchema,
-  npmMonitorSchema,
-] as [ProbeMonitorSchemas[ProbeKind], typeof heartbeatMonitorSchema, typeof npmMonitorSchema]);
+] as [ProbeMonitorSchemas[ProbeKind], typeof heartbeatMonitorSchema]);
 
 type Named<T> = T extends unknown ? Omit<T, 'name'> & { name: string } : never;
 

@@ -49,7 +49,7 @@ describe('ConfigWatcher', () => {
     await rename(temp, file);
     const error = await invalid;
     expect(error.message).toBe(
-      `${file}:3:11: monitors[0].kind: "htp" is not a kind: use one of mcp, http, tcp, heartbeat, npm (did you mean http?)`,
+      `${file}:3:11: monitors[0].kind: "htp" is not a kind: use one of mcp, http, tcp, npm, heartbeat (did you mean http?)`,
     );
     expect(watcher.config.monitors.map((m) => m.name)).toEqual(['first']);
 

@@ -48,7 +48,7 @@ describe('probeNpm', () => {
       url: '/@modelcontextprotocol%2fserver-everything',
       accept: expect.stringContaining('application/vnd.npm.install-v1+json'),
     });
-    const next = await probeNpm('@modelcontextprotocol/server-everything', { registry, tag: 'next' });
+    const next = await probeNpm('@modelcontextprotocol/server-everything', { registry, distTag: 'next' });
     expect(next.npm?.version).toBe('2026.9.1-rc.1');
   });
 

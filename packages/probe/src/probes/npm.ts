@@ -7,18 +7,22 @@ import { snippet } from '../protocol/jsonrpc.js';
 import type { ProbeResult } from '../result.js';
 import { type Draft, runProbe } from '../run.js';
 
-export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org';
+export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org/';
+
+/** npm's rules for a published name: lower case, URL-safe, optionally under one @scope. */
+export const NPM_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 
 export const npmOptionsSchema = z
   .object({
     ...commonOptionsShape,
     registry: z
-      .string()
-      .url()
+      .url({
+        protocol: /^https?$/,
+        error: 'give the registry as an http(s) URL, like https://registry.npmjs.org/',
+      })
       .default(DEFAULT_NPM_REGISTRY)
-      .describe('The registry to ask, like a private mirror.'),
-    /** The dist-tag whose version is reported (and whose change a monitor calls a release). */
-    tag: z.string().default('latest'),
+      .describe('The registry to ask; a private registry or a mirror works too.'),
+    distTag: z.string().min(1).default('latest').describe('The dist-tag whose version is watched.'),
     headers: z
       .record(z.string(), z.string())
       .default({})
@@ -28,8 +32,6 @@ export const npmOptionsSchema = z
 
 export type NpmOptionsInput = z.input<typeof npmOptionsSchema>;
 export type NpmOptions = z.output<typeof npmOptionsSchema>;
-
-const NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 
 /**
  * Reads a package's published version from an npm registry, as `npm view` would: the abbreviated
@@ -42,7 +44,8 @@ export async function probeNpm(
   signal?: AbortSignal,
 ): Promise<ProbeResult> {
   const options = prepare(npmOptionsSchema, input);
-  if (!NAME.test(name)) throw new TypeError(`"${name}" is not an npm package name, like @scope/server-name`);
+  if (!NPM_NAME.test(name))
+    throw new TypeError(`"${name}" is not an npm package name, like @scope/server-name`);
   const base = options.registry.replace(/\/+$/, '');
   // Scoped names keep their @ and encode the slash, as the registry API expects.
   const url = new URL(`${base}/${name.replace('/', '%2f')}`);
@@ -104,14 +107,14 @@ async function run(
       (entry): entry is [string, string] => typeof entry[1] === 'string',
     ),
   );
-  const version = tags[options.tag];
+  const version = tags[options.distTag];
   if (!version)
-    throw new ProbeFailure('invalid_response', `${name} has no "${options.tag}" dist-tag`, 'request');
+    throw new ProbeFailure('invalid_response', `${name} has no "${options.distTag}" dist-tag`, 'request');
   draft.npm = {
     name,
     version,
     distTags: tags,
     ...(typeof doc.modified === 'string' ? { modified: doc.modified } : {}),
   };
-  return `${name}@${version} is the ${options.tag} release (${Math.round(ctx.elapsed())} ms)`;
+  return `${name}@${version} is the ${options.distTag} release (${Math.round(ctx.elapsed())} ms)`;
 }
