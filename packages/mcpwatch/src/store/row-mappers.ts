@@ -1,0 +1,54 @@
+import type { Selectable } from 'kysely';
+import type { EventsTable, HeartbeatsTable, IncidentsTable, MonitorsTable } from './schema.js';
+import type { Heartbeat, Incident, Monitor, StoredEvent } from './store.js';
+
+/** Rows to API values: ids and times become numbers (pg may hand back text), JSON text becomes values. */
+export function toMonitor(row: Selectable<MonitorsTable>): Monitor {
+  return {
+    id: Number(row.id),
+    key: row.key,
+    name: row.name,
+    kind: row.kind,
+    target: row.target,
+    config: JSON.parse(row.config),
+    source: row.source as Monitor['source'],
+    enabled: Number(row.enabled) === 1,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+export function toEvent(row: Selectable<EventsTable>): StoredEvent {
+  return {
+    id: Number(row.id),
+    monitorId: Number(row.monitor_id),
+    at: Number(row.at),
+    kind: row.kind,
+    from: row.from_status as StoredEvent['from'],
+    to: row.to_status as StoredEvent['to'],
+    incident: row.incident as StoredEvent['incident'],
+    evidence: JSON.parse(row.evidence),
+  };
+}
+
+export function toIncident(row: Selectable<IncidentsTable>): Incident {
+  return {
+    id: Number(row.id),
+    monitorId: Number(row.monitor_id),
+    openedAt: Number(row.opened_at),
+    resolvedAt: row.resolved_at === null ? null : Number(row.resolved_at),
+    cause: row.cause,
+    acknowledgedBy: row.acknowledged_by,
+    acknowledgedAt: row.acknowledged_at === null ? null : Number(row.acknowledged_at),
+    note: row.note,
+  };
+}
+
+export function toHeartbeat(row: Selectable<HeartbeatsTable>): Heartbeat {
+  return {
+    tokenHash: row.token_hash,
+    monitorId: Number(row.monitor_id),
+    lastPingAt: row.last_ping_at === null ? null : Number(row.last_ping_at),
+    deadlineAt: row.deadline_at === null ? null : Number(row.deadline_at),
+  };
+}

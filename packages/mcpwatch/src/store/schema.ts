@@ -1,0 +1,118 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Row shapes as both backends store them. Times are epoch milliseconds (bigint in PostgreSQL, integer in
+ * SQLite), JSON is text, booleans are 0/1: the smallest common ground, so one set of migrations and one set
+ * of queries serve both dialects.
+ */
+export interface MonitorsTable {
+  id: Generated<number>;
+  key: string;
+  name: string;
+  kind: string;
+  target: string;
+  config: string;
+  source: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MonitorStateTable {
+  monitor_id: number;
+  status: string;
+  /** Small, machine-owned state (counters, snapshot refs) as JSON: the state machine owns its shape. */
+  data: string;
+  since: number;
+  last_check_at: number | null;
+  version: number;
+}
+
+export interface ResultsTable {
+  id: Generated<number>;
+  monitor_id: number;
+  at: number;
+  status: string;
+  reason: string | null;
+  duration_ms: number;
+  timings: string | null;
+  message: string | null;
+}
+
+/** Rollup rows carry 49 histogram columns (h00 … h48) beside these; they are written through raw SQL. */
+export interface RollupTable {
+  monitor_id: number;
+  bucket_start: number;
+  checks: number;
+  ups: number;
+  degraded: number;
+  downs: number;
+  duration_sum: number;
+  duration_min: number;
+  duration_max: number;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  monitor_id: number;
+  at: number;
+  kind: string;
+  from_status: string | null;
+  to_status: string | null;
+  incident: string | null;
+  evidence: string;
+}
+
+export interface IncidentsTable {
+  id: Generated<number>;
+  monitor_id: number;
+  opened_at: number;
+  resolved_at: number | null;
+  cause: string | null;
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+  note: string | null;
+}
+
+export interface ToolSnapshotsTable {
+  hash: string;
+  tools: string;
+  first_seen_at: number;
+}
+
+export interface HeartbeatsTable {
+  token_hash: string;
+  monitor_id: number;
+  last_ping_at: number | null;
+  deadline_at: number | null;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  event_id: number;
+  channel: string;
+  attempts: number;
+  next_attempt_at: number;
+  claimed_by: string | null;
+  claimed_at: number | null;
+  done_at: number | null;
+  failed: number;
+  last_error: string | null;
+}
+
+export interface Database {
+  monitors: MonitorsTable;
+  monitor_state: MonitorStateTable;
+  results: ResultsTable;
+  rollup_minute: RollupTable;
+  rollup_hour: RollupTable;
+  rollup_day: RollupTable;
+  events: EventsTable;
+  incidents: IncidentsTable;
+  tool_snapshots: ToolSnapshotsTable;
+  heartbeats: HeartbeatsTable;
+  outbox: OutboxTable;
+}
+
+export const ROLLUP_TABLES = ['rollup_minute', 'rollup_hour', 'rollup_day'] as const;
+export type RollupTableName = (typeof ROLLUP_TABLES)[number];

@@ -1,0 +1,383 @@
+import { type Kysely, sql } from 'kysely';
+import * as heartbeats from './heartbeats.js';
+import * as history from './history.js';
+import { claimOutbox, completeOutbox, failOutbox } from './outbox.js';
+import { prune } from './retention.js';
+import { addToRollup, type Observation } from './rollups.js';
+import { toMonitor } from './row-mappers.js';
+import type { Database } from './schema.js';
+import type { ResultRow, SqliteResultWriter } from './sqlite-writer.js';
+import type {
+  CheckResult,
+  ClaimOptions,
+  EventInput,
+  EventQuery,
+  FailOptions,
+  Granularity,
+  Heartbeat,
+  Incident,
+  IncidentQuery,
+  Millis,
+  Monitor,
+  MonitorInput,
+  MonitorPatch,
+  MonitorState,
+  NextState,
+  OutboxItem,
+  PruneReport,
+  Range,
+  RetentionOptions,
+  Store,
+  StoredEvent,
+  StoredResult,
+  UptimePoint,
+  UptimeSummary,
+} from './store.js';
+import { StoreError } from './store-error.js';
+import { uptimeMany, uptimeOne, uptimeSeries } from './uptime-queries.js';
+
+function keyTaken(key: string): StoreError {
+  return new StoreError(
+    'monitor_key_taken',
+    `A monitor with key "${key}" already exists: choose another key, or update that monitor instead.`,
+  );
+}
+
+/** Thrown inside a transaction to undo it when the conditional state update finds another writer won. */
+class LostRace extends Error {}
+
+const RESULT_ROWS_PER_STATEMENT = 2000; // 7 parameters a row, under PostgreSQL's 65,535.
+
+function toMillis(at: string | Millis): Millis {
+  return typeof at === 'number' ? at : Date.parse(at);
+}
+
+/** Only non-zero phases, rounded to 0.1 ms: timings are the bulk of a raw row otherwise. */
+function compactTimings(timings: Record<string, number | undefined>): string | null {
+  const kept: Record<string, number> = {};
+  let any = false;
+  for (const [phase, ms] of Object.entries(timings)) {
+    if (ms === undefined || ms === 0) continue;
+    kept[phase] = Math.round(ms * 10) / 10;
+    any = true;
+  }
+  return any ? JSON.stringify(kept) : null;
+}
+
+/**
+ * The one Store implementation: every query is written once for both dialects. Where they differ (SQLite's
+ * `begin immediate`, PostgreSQL's `skip locked`, `min`/`least`) the dialect name picks the form.
+ */
+export class SqlStore implements Store {
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly dialect: 'sqlite' | 'postgres',
+    /** SQLite only: the fast path for results; it shares Kysely's connection, and so its transactions. */
+    private readonly sqliteWriter?: SqliteResultWriter,
+  ) {}
+
+  /**
+   * SQLite transactions start with `begin immediate`: taking the write lock up front means a second process waits
+   * on the busy timeout instead of failing when it upgrades a read lock.
+   */
+  private async tx<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    if (this.dialect === 'postgres') return this.db.transaction().execute(fn);
+    return this.db.connection().execute(async (conn) => {
+      await sql`begin immediate`.execute(conn);
+      try {
+        const value = await fn(conn);
+        await sql`commit`.execute(conn);
+        return value;
+      } catch (error) {
+        // The original error is the one worth reporting; a rollback after a failed commit may itself fail.
+        await sql`rollback`.execute(conn).catch(() => {});
+        throw error;
+      }
+    });
+  }
+
+  async createMonitor(input: MonitorInput, now: Millis): Promise<Monitor> {
+    if (await this.getMonitorByKey(input.key)) throw keyTaken(input.key);
+    return this.tx(async (trx) => {
+      const row = await trx
+        .insertInto('monitors')
+        .values({
+          key: input.key,
+          name: input.name,
+          kind: input.kind,
+          target: input.target,
+          config: JSON.stringify(input.config),
+          source: input.source,
+          enabled: input.enabled === false ? 0 : 1,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('monitor_state')
+        .values({
+          monitor_id: row.id,
+          status: 'pending',
+          data: '{}',
+          since: now,
+          last_check_at: null,
+          version: 0,
+        })
+        .execute();
+      return toMonitor(row);
+    });
+  }
+
+  async getMonitor(id: number): Promise<Monitor | undefined> {
+    const row = await this.db.selectFrom('monitors').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toMonitor(row);
+  }
+
+  async getMonitorByKey(key: string): Promise<Monitor | undefined> {
+    const row = await this.db.selectFrom('monitors').selectAll().where('key', '=', key).executeTakeFirst();
+    return row && toMonitor(row);
+  }
+
+  async listMonitors(): Promise<Monitor[]> {
+    const rows = await this.db.selectFrom('monitors').selectAll().orderBy('id').execute();
+    return rows.map(toMonitor);
+  }
+
+  async updateMonitor(id: number, patch: MonitorPatch, now: Millis): Promise<Monitor | undefined> {
+    const row = await this.db
+      .updateTable('monitors')
+      .set({
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.kind !== undefined && { kind: patch.kind }),
+        ...(patch.target !== undefined && { target: patch.target }),
+        ...(patch.config !== undefined && { config: JSON.stringify(patch.config) }),
+        ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toMonitor(row);
+  }
+
+  async deleteMonitor(id: number): Promise<boolean> {
+    const result = await this.db.deleteFrom('monitors').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async getState(monitorId: number): Promise<MonitorState | undefined> {
+    const row = await this.db
+      .selectFrom('monitor_state')
+      .selectAll()
+      .where('monitor_id', '=', monitorId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      status: row.status as MonitorState['status'],
+      since: Number(row.since),
+      lastCheckAt: row.last_check_at === null ? null : Number(row.last_check_at),
+      data: JSON.parse(row.data),
+      version: Number(row.version),
+    };
+  }
+
+  /** The conditional update at the heart of every state write (healthchecks' "update … where status = old"). */
+  private async writeState(trx: Kysely<Database>, monitorId: number, expected: number, next: NextState) {
+    const updated = await trx
+      .updateTable('monitor_state')
+      .set({
+        status: next.status,
+        since: next.since,
+        last_check_at: next.lastCheckAt,
+        data: JSON.stringify(next.data),
+        version: expected + 1,
+      })
+      .where('monitor_id', '=', monitorId)
+      .where('version', '=', expected)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) throw new LostRace();
+  }
+
+  private async writeResults(
+    trx: Kysely<Database>,
+    batch: ReadonlyArray<{ monitorId: number; result: CheckResult }>,
+  ) {
+    const observations: Observation[] = [];
+    const rows = batch.map(({ monitorId, result }): ResultRow => {
+      const at = toMillis(result.startedAt);
+      observations.push({ monitorId, at, status: result.status, durationMs: result.durationMs });
+      return {
+        monitor_id: monitorId,
+        at,
+        status: result.status,
+        reason: result.reason ?? null,
+        duration_ms: result.durationMs,
+        timings: compactTimings(result.timings),
+        message: result.status === 'up' ? null : result.message,
+      };
+    });
+    if (this.sqliteWriter) {
+      this.sqliteWriter.write(rows, observations);
+      return;
+    }
+    for (let i = 0; i < rows.length; i += RESULT_ROWS_PER_STATEMENT) {
+      await trx
+        .insertInto('results')
+        .values(rows.slice(i, i + RESULT_ROWS_PER_STATEMENT))
+        .execute();
+    }
+    for (const granularity of ['minute', 'hour', 'day'] as Granularity[]) {
+      await addToRollup(trx, this.dialect, granularity, observations);
+    }
+  }
+
+  async setState(monitorId: number, expectedVersion: number, next: NextState, events: EventInput[] = []) {
+    try {
+      await this.tx(async (trx) => {
+        await this.writeState(trx, monitorId, expectedVersion, next);
+        await history.writeEvents(trx, monitorId, events);
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof LostRace) return false;
+      throw error;
+    }
+  }
+
+  async recordCheck(
+    monitorId: number,
+    result: CheckResult,
+    expectedVersion: number,
+    next: NextState,
+    events: EventInput[] = [],
+  ): Promise<boolean> {
+    try {
+      await this.tx(async (trx) => {
+        // State first: a losing writer stops before touching anything else, and holds the row lock that orders
+        // writers of one monitor in PostgreSQL.
+        await this.writeState(trx, monitorId, expectedVersion, next);
+        await this.writeResults(trx, [{ monitorId, result }]);
+        await history.writeEvents(trx, monitorId, events);
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof LostRace) return false;
+      throw error;
+    }
+  }
+
+  async recordResults(batch: ReadonlyArray<{ monitorId: number; result: CheckResult }>): Promise<void> {
+    if (batch.length === 0) return;
+    await this.tx((trx) => this.writeResults(trx, batch));
+  }
+
+  async listResults(monitorId: number, range: Range, limit = 1000): Promise<StoredResult[]> {
+    const rows = await this.db
+      .selectFrom('results')
+      .selectAll()
+      .where('monitor_id', '=', monitorId)
+      .where('at', '>=', range.from)
+      .where('at', '<', range.to)
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      id: Number(row.id),
+      monitorId: Number(row.monitor_id),
+      at: Number(row.at),
+      status: row.status as StoredResult['status'],
+      reason: row.reason,
+      durationMs: Number(row.duration_ms),
+      timings: row.timings ? JSON.parse(row.timings) : {},
+      message: row.message,
+    }));
+  }
+
+  uptime(monitorId: number, range: Range): Promise<UptimeSummary> {
+    return uptimeOne(this.db, monitorId, range);
+  }
+
+  uptimeSeries(monitorId: number, range: Range, granularity?: Granularity): Promise<UptimePoint[]> {
+    return uptimeSeries(this.db, monitorId, range, granularity);
+  }
+
+  uptimeFor(monitorIds: readonly number[], windows: readonly Range[]): Promise<Map<number, UptimeSummary[]>> {
+    return uptimeMany(this.db, monitorIds, windows);
+  }
+
+  listEvents(query: EventQuery): Promise<StoredEvent[]> {
+    return history.listEvents(this.db, query);
+  }
+
+  listIncidents(query: IncidentQuery): Promise<Incident[]> {
+    return history.listIncidents(this.db, query);
+  }
+
+  getIncident(id: number): Promise<Incident | undefined> {
+    return history.getIncident(this.db, id);
+  }
+
+  acknowledgeIncident(id: number, by: string, at: Millis): Promise<boolean> {
+    return history.acknowledgeIncident(this.db, id, by, at);
+  }
+
+  setIncidentNote(id: number, note: string): Promise<boolean> {
+    return history.setIncidentNote(this.db, id, note);
+  }
+
+  putToolSnapshot(hash: string, tools: unknown, now: Millis): Promise<void> {
+    return history.putToolSnapshot(this.db, hash, tools, now);
+  }
+
+  getToolSnapshot(hash: string): Promise<unknown | undefined> {
+    return history.getToolSnapshot(this.db, hash);
+  }
+
+  setHeartbeat(heartbeat: Heartbeat): Promise<void> {
+    return heartbeats.setHeartbeat(this.db, heartbeat);
+  }
+
+  getHeartbeat(tokenHash: string): Promise<Heartbeat | undefined> {
+    return heartbeats.getHeartbeat(this.db, tokenHash);
+  }
+
+  pingHeartbeat(tokenHash: string, at: Millis, deadlineAt: Millis | null): Promise<Heartbeat | undefined> {
+    return heartbeats.pingHeartbeat(this.db, tokenHash, at, deadlineAt);
+  }
+
+  heartbeatsDue(before: Millis, limit?: number): Promise<Heartbeat[]> {
+    return heartbeats.heartbeatsDue(this.db, before, limit);
+  }
+
+  advanceHeartbeat(tokenHash: string, expected: Millis, next: Millis | null): Promise<boolean> {
+    return heartbeats.advanceHeartbeat(this.db, tokenHash, expected, next);
+  }
+
+  claimOutbox(worker: string, now: Millis, options?: ClaimOptions): Promise<OutboxItem[]> {
+    return claimOutbox(this.db, this.dialect, worker, now, options);
+  }
+
+  completeOutbox(id: number, worker: string, now: Millis): Promise<boolean> {
+    return completeOutbox(this.db, id, worker, now);
+  }
+
+  failOutbox(
+    id: number,
+    worker: string,
+    now: Millis,
+    error: string,
+    options?: FailOptions,
+  ): Promise<boolean> {
+    return failOutbox(this.db, id, worker, now, error, options);
+  }
+
+  prune(now: Millis, options?: RetentionOptions): Promise<PruneReport> {
+    return prune(this.db, now, options);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,244 @@
+import type { ProbeResult } from '@mcpwatch/probe';
+import type { LatencySummary } from './latency-histogram.js';
+
+/** Epoch milliseconds everywhere: one clock type, no time zones, cheap to compare and store. */
+export type Millis = number;
+
+export type MonitorSource = 'file' | 'api';
+
+export interface MonitorInput {
+  /** Stable identity: the name a config file gives, or one the API chose. Unique. */
+  key: string;
+  name: string;
+  kind: string;
+  target: string;
+  config: Record<string, unknown>;
+  source: MonitorSource;
+  enabled?: boolean;
+}
+
+export interface Monitor {
+  id: number;
+  key: string;
+  name: string;
+  kind: string;
+  target: string;
+  config: Record<string, unknown>;
+  source: MonitorSource;
+  enabled: boolean;
+  createdAt: Millis;
+  updatedAt: Millis;
+}
+
+export type MonitorPatch = Partial<Omit<MonitorInput, 'key' | 'source'>>;
+
+/** What the state machine keeps between checks. `data` holds its counters and snapshot refs. */
+export interface MonitorState {
+  status: 'pending' | 'up' | 'degraded' | 'down' | 'paused';
+  since: Millis;
+  lastCheckAt: Millis | null;
+  data: Record<string, unknown>;
+  /** Bumped by every write; a write names the version it read, and loses if another writer got there first. */
+  version: number;
+}
+
+export type NextState = Omit<MonitorState, 'version'>;
+
+/** Shaped to take the state machine's `MonitorEvent` as it is. */
+export interface EventInput {
+  kind: string;
+  /** Epoch ms, or ISO text as the state machine writes it. */
+  at: Millis | string;
+  from?: MonitorState['status'];
+  to?: MonitorState['status'];
+  /** The event that opens or resolves an incident says so; the store does it in the same transaction. */
+  incident?: 'opened' | 'resolved';
+  evidence: object;
+  /** Notification channels to deliver this event to; one outbox row each. */
+  channels?: string[];
+}
+
+export interface StoredEvent {
+  id: number;
+  monitorId: number;
+  at: Millis;
+  kind: string;
+  from: MonitorState['status'] | null;
+  to: MonitorState['status'] | null;
+  incident: 'opened' | 'resolved' | null;
+  evidence: Record<string, unknown>;
+}
+
+/** The parts of a probe result the store keeps. A full ProbeResult fits. */
+export type CheckResult = Pick<ProbeResult, 'status' | 'message' | 'durationMs' | 'timings'> & {
+  reason?: string;
+  /** When the check started; ISO text as the probe reports it, or epoch ms. */
+  startedAt: string | Millis;
+};
+
+export interface StoredResult {
+  id: number;
+  monitorId: number;
+  at: Millis;
+  status: 'up' | 'degraded' | 'down';
+  reason: string | null;
+  durationMs: number;
+  timings: Record<string, number>;
+  message: string | null;
+}
+
+export interface Range {
+  from: Millis;
+  to: Millis;
+}
+
+export type Granularity = 'minute' | 'hour' | 'day';
+
+export interface UptimeSummary {
+  /** The range the buckets covered: the asked range widened to whole buckets. */
+  from: Millis;
+  to: Millis;
+  granularity: Granularity;
+  checks: number;
+  up: number;
+  degraded: number;
+  down: number;
+  /** (up + degraded) / checks: a degraded server still answered. Null when nothing was checked. */
+  uptime: number | null;
+  latency: LatencySummary;
+}
+
+export interface UptimePoint extends Omit<UptimeSummary, 'from' | 'to' | 'granularity'> {
+  bucketStart: Millis;
+}
+
+export interface Incident {
+  id: number;
+  monitorId: number;
+  openedAt: Millis;
+  resolvedAt: Millis | null;
+  cause: string | null;
+  acknowledgedBy: string | null;
+  acknowledgedAt: Millis | null;
+  note: string | null;
+}
+
+export interface Heartbeat {
+  tokenHash: string;
+  monitorId: number;
+  lastPingAt: Millis | null;
+  deadlineAt: Millis | null;
+}
+
+export interface OutboxItem {
+  id: number;
+  channel: string;
+  attempts: number;
+  claimedBy: string;
+  event: StoredEvent;
+}
+
+export interface ClaimOptions {
+  limit?: number;
+  /** A claim older than this is presumed abandoned by a crashed worker and may be taken again. */
+  leaseMs?: number;
+}
+
+export interface FailOptions {
+  /** After this many attempts the row is given up on (kept, marked failed). */
+  maxAttempts?: number;
+}
+
+export interface RetentionOptions {
+  /** Raw results and minute rollups. */
+  rawDays?: number;
+  hourDays?: number;
+  /** Delivered or abandoned outbox rows. */
+  outboxDays?: number;
+}
+
+export interface PruneReport {
+  results: number;
+  minuteRollups: number;
+  hourRollups: number;
+  outbox: number;
+}
+
+export interface EventQuery {
+  monitorId?: number;
+  from?: Millis;
+  to?: Millis;
+  kinds?: string[];
+  /** Newest first; page with `beforeId`. */
+  limit?: number;
+  beforeId?: number;
+}
+
+export interface IncidentQuery {
+  monitorId?: number;
+  open?: boolean;
+  limit?: number;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+
+  createMonitor(input: MonitorInput, now: Millis): Promise<Monitor>;
+  getMonitor(id: number): Promise<Monitor | undefined>;
+  getMonitorByKey(key: string): Promise<Monitor | undefined>;
+  listMonitors(): Promise<Monitor[]>;
+  updateMonitor(id: number, patch: MonitorPatch, now: Millis): Promise<Monitor | undefined>;
+  deleteMonitor(id: number): Promise<boolean>;
+
+  getState(monitorId: number): Promise<MonitorState | undefined>;
+  /** A state write with no result, e.g. pause and resume. False when `expectedVersion` is stale. */
+  setState(
+    monitorId: number,
+    expectedVersion: number,
+    next: NextState,
+    events?: EventInput[],
+  ): Promise<boolean>;
+  /**
+   * One check, in one transaction: the raw result, the minute/hour/day rollups, the state (only if its version is
+   * still `expectedVersion`), the events, their outbox rows, and incidents opened or resolved by those events.
+   * Returns false, having written nothing, when another writer changed the state first: read it and decide again.
+   */
+  recordCheck(
+    monitorId: number,
+    result: CheckResult,
+    expectedVersion: number,
+    next: NextState,
+    events?: EventInput[],
+  ): Promise<boolean>;
+  /** Many results at once (imports, benchmarks, heartbeat-free backfills): raw rows and rollups, no state. */
+  recordResults(batch: ReadonlyArray<{ monitorId: number; result: CheckResult }>): Promise<void>;
+  listResults(monitorId: number, range: Range, limit?: number): Promise<StoredResult[]>;
+
+  uptime(monitorId: number, range: Range): Promise<UptimeSummary>;
+  uptimeSeries(monitorId: number, range: Range, granularity?: Granularity): Promise<UptimePoint[]>;
+  uptimeFor(monitorIds: readonly number[], windows: readonly Range[]): Promise<Map<number, UptimeSummary[]>>;
+
+  listEvents(query: EventQuery): Promise<StoredEvent[]>;
+  listIncidents(query: IncidentQuery): Promise<Incident[]>;
+  getIncident(id: number): Promise<Incident | undefined>;
+  acknowledgeIncident(id: number, by: string, at: Millis): Promise<boolean>;
+  setIncidentNote(id: number, note: string): Promise<boolean>;
+
+  putToolSnapshot(hash: string, tools: unknown, now: Millis): Promise<void>;
+  getToolSnapshot(hash: string): Promise<unknown | undefined>;
+
+  setHeartbeat(heartbeat: Heartbeat): Promise<void>;
+  getHeartbeat(tokenHash: string): Promise<Heartbeat | undefined>;
+  /** Record a ping and move its deadline. Undefined for an unknown token. */
+  pingHeartbeat(tokenHash: string, at: Millis, deadlineAt: Millis | null): Promise<Heartbeat | undefined>;
+  heartbeatsDue(before: Millis, limit?: number): Promise<Heartbeat[]>;
+  /** Move a deadline only if it is still `expected`, so two checkers cannot both fire one missed beat. */
+  advanceHeartbeat(tokenHash: string, expected: Millis, next: Millis | null): Promise<boolean>;
+
+  claimOutbox(worker: string, now: Millis, options?: ClaimOptions): Promise<OutboxItem[]>;
+  completeOutbox(id: number, worker: string, now: Millis): Promise<boolean>;
+  failOutbox(id: number, worker: string, now: Millis, error: string, options?: FailOptions): Promise<boolean>;
+
+  prune(now: Millis, options?: RetentionOptions): Promise<PruneReport>;
+  close(): Promise<void>;
+}
