@@ -20,8 +20,8 @@ const GRANULARITIES: Granularity[] = ['minute', 'hour', 'day'];
  * The SQLite write path for results, on better-sqlite3's prepared statements. It runs on the connection Kysely
  * holds, inside the transaction the store opened, so atomicity is unchanged; only the cost is. Measured on the
  * 2-core machine: Kysely's compiled multi-row statements wrote about 13,000 results/s (each rollup row binds 58
- * values, and a minute bucket rarely aggregates more than one result); these statements write about 55,000/s
- * into a fresh database and 30,000–37,000/s into one holding 90 days (`bench/store.js`).
+ * values, and a minute bucket rarely aggregates more than one result); these statements write about 64,000/s
+ * into an empty database and 37,000/s into one holding 90 days (`bench/store.js`).
  *
  * A delta with one non-zero histogram bucket (the usual case) uses a statement naming only that column, so it
  * binds 9 values instead of 58; other deltas use the full statement.
