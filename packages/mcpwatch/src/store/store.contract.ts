@@ -469,6 +469,10 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
       expect(await store.uptimeSeries(m.id, { from: now - 10 * DAY, to: now - 9 * DAY }, 'minute')).toEqual(
         [],
       );
+      // A short window past raw retention is answered from hours, not as "no checks".
+      const hourAgo = { from: now - 10 * DAY + HOUR, to: now - 10 * DAY + 2 * HOUR };
+      expect(await store.uptime(m.id, hourAgo)).toMatchObject({ granularity: 'hour', checks: 360 });
+      expect((await store.uptimeFor([m.id], [hourAgo])).get(m.id)?.[0]).toMatchObject({ checks: 360 });
       expect(await store.uptime(m.id, { from: now - 20 * DAY, to: now })).toEqual(before);
       expect(before.checks).toBe(12_100);
       expect(await store.prune(now, { rawDays: 7 })).toEqual({

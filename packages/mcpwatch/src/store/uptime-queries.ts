@@ -41,11 +41,42 @@ function toPoint(row: SumRow): Omit<UptimePoint, 'bucketStart'> {
   };
 }
 
+type Plan = Range & { granularity: Granularity };
+
 /** The range widened to whole buckets of the granularity the span calls for. */
-export function planRange(range: Range, granularity?: Granularity): Range & { granularity: Granularity } {
+export function planRange(range: Range, granularity?: Granularity): Plan {
   const g = granularity ?? granularityFor(range.to - range.from);
   const size = BUCKET_MS[g];
   return { granularity: g, from: bucketStart(range.from, g), to: Math.ceil(range.to / size) * size };
+}
+
+const IDS_PER_QUERY = 500;
+
+async function sumsFor(db: Kysely<Database>, monitorIds: readonly number[], plan: Plan) {
+  const found = new Map<number, SumRow>();
+  for (let i = 0; i < monitorIds.length; i += IDS_PER_QUERY) {
+    const ids = monitorIds.slice(i, i + IDS_PER_QUERY);
+    const { rows } =
+      await sql<SumRow>`select monitor_id, ${SUMS} from ${sql.table(ROLLUP_TABLE[plan.granularity])}
+      where monitor_id in (${sql.join(ids)}) and bucket_start >= ${plan.from} and bucket_start < ${plan.to}
+      group by monitor_id`.execute(db);
+    for (const row of rows) found.set(Number(row.monitor_id), row);
+  }
+  return found;
+}
+
+/**
+ * Sums for a window. A short window older than raw retention finds its minute rollups pruned; it is answered
+ * from the hour rollups instead of as "no checks".
+ */
+async function answer(db: Kysely<Database>, monitorIds: readonly number[], window: Range) {
+  let plan = planRange(window);
+  let found = await sumsFor(db, monitorIds, plan);
+  if (found.size === 0 && plan.granularity === 'minute') {
+    plan = planRange(window, 'hour');
+    found = await sumsFor(db, monitorIds, plan);
+  }
+  return { plan, found };
 }
 
 export async function uptimeOne(
@@ -53,12 +84,8 @@ export async function uptimeOne(
   monitorId: number,
   range: Range,
 ): Promise<UptimeSummary> {
-  const plan = planRange(range);
-  const { rows } = await sql<SumRow>`select ${SUMS} from ${sql.table(ROLLUP_TABLE[plan.granularity])}
-    where monitor_id = ${monitorId} and bucket_start >= ${plan.from} and bucket_start < ${plan.to}`.execute(
-    db,
-  );
-  return { ...plan, ...toPoint(rows[0] ?? {}) };
+  const { plan, found } = await answer(db, [monitorId], range);
+  return { ...plan, ...toPoint(found.get(monitorId) ?? {}) };
 }
 
 export async function uptimeSeries(
@@ -75,28 +102,17 @@ export async function uptimeSeries(
   return rows.map((row) => ({ bucketStart: Number(row.bucket_start), ...toPoint(row) }));
 }
 
-const IDS_PER_QUERY = 500;
-
 /** One grouped query per window and per 500 monitors: 1,000 monitors over 90 days is two queries of day rows. */
 export async function uptimeMany(
   db: Kysely<Database>,
   monitorIds: readonly number[],
   windows: readonly Range[],
 ): Promise<Map<number, UptimeSummary[]>> {
-  const answer = new Map<number, UptimeSummary[]>();
-  for (const id of monitorIds) answer.set(id, []);
+  const result = new Map<number, UptimeSummary[]>();
+  for (const id of monitorIds) result.set(id, []);
   for (const window of windows) {
-    const plan = planRange(window);
-    const found = new Map<number, SumRow>();
-    for (let i = 0; i < monitorIds.length; i += IDS_PER_QUERY) {
-      const ids = monitorIds.slice(i, i + IDS_PER_QUERY);
-      const { rows } =
-        await sql<SumRow>`select monitor_id, ${SUMS} from ${sql.table(ROLLUP_TABLE[plan.granularity])}
-        where monitor_id in (${sql.join(ids)}) and bucket_start >= ${plan.from} and bucket_start < ${plan.to}
-        group by monitor_id`.execute(db);
-      for (const row of rows) found.set(Number(row.monitor_id), row);
-    }
-    for (const id of monitorIds) answer.get(id)?.push({ ...plan, ...toPoint(found.get(id) ?? {}) });
+    const { plan, found } = await answer(db, monitorIds, window);
+    for (const id of monitorIds) result.get(id)?.push({ ...plan, ...toPoint(found.get(id) ?? {}) });
   }
-  return answer;
+  return result;
 }
