@@ -148,7 +148,9 @@ export class Scheduler {
     if (this.stopped) return;
     const now = this.clock.now();
     for (let key = this.due.peekKey(); key !== undefined && key <= now; key = this.due.peekKey()) {
-      const { entry, generation } = this.due.pop()?.value as { entry: Entry; generation: number };
+      const item = this.due.pop();
+      if (!item) break;
+      const { entry, generation } = item.value;
       if (generation !== entry.generation || entry.running) continue;
       this.ready.push({ entry, slot: key });
     }
