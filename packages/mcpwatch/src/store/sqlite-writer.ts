@@ -1,18 +1,11 @@
 import type Sqlite from 'better-sqlite3';
 import { HISTOGRAM_COLUMNS } from './latency-histogram.js';
 import { aggregate, type Observation, ROLLUP_COLUMNS, ROLLUP_TABLE, rollupUpdateSet } from './rollups.js';
+import type { ResultsTable } from './schema.js';
 import type { Granularity } from './store.js';
 
-/** A raw result row, in the column order of the `results` table. */
-export interface ResultRow {
-  monitor_id: number;
-  at: number;
-  status: string;
-  reason: string | null;
-  duration_ms: number;
-  timings: string | null;
-  message: string | null;
-}
+/** A raw result row, as the `results` table holds it less its generated id. */
+export type ResultRow = Omit<ResultsTable, 'id'>;
 
 const GRANULARITIES: Granularity[] = ['minute', 'hour', 'day'];
 
