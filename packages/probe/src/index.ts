@@ -2,6 +2,7 @@ export { ProbeFailure } from './failure.js';
 export type { McpOptions, McpOptionsInput, StdioTargetInput, ToolCallOptions } from './mcp/options.js';
 export { mcpOptionsSchema, prepareMcpOptions, stdioTargetSchema, toolCallSchema } from './mcp/options.js';
 export { canonicalJson, toolsHash } from './mcp/tools.js';
+export { displayUrl } from './net/http.js';
 export { DEFAULT_MAX_BYTES, DEFAULT_SLOW_MS, DEFAULT_TIMEOUT_MS } from './options.js';
 export type { HttpOptionsInput } from './probes/http.js';
 export { httpOptionsSchema, probeHttp } from './probes/http.js';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
 import { loadConfigFile, parseConfig } from './load-config.js';
-import { probeOptionsOf } from './monitor-schema.js';
+import { monitorSchema, probeOptionsOf } from './monitor-schema.js';
 
 const testdata = fileURLToPath(new URL('./testdata/', import.meta.url));
 const env = { MCP_TOKEN: 'secret-token' };
@@ -219,5 +219,12 @@ describe('loadConfigFile', () => {
     );
     await writeFile(file, 'monitors: []\n');
     await expect(loadConfigFile(file, { env })).resolves.toEqual({ monitors: [] });
+  });
+});
+
+describe('a monitor named after a URL with a password', () => {
+  it('never carries the password into its name', () => {
+    const m = monitorSchema.parse({ kind: 'http', target: 'https://ops:s3cret@status.example.com/healthz' });
+    expect(m.name).toBe('https://ops:***@status.example.com/healthz');
   });
 });

@@ -1,4 +1,4 @@
-import { NPM_NAME, PROBES, type ProbeKind, stdioTargetSchema } from '@mcpwatch/probe';
+import { displayUrl, NPM_NAME, PROBES, type ProbeKind, stdioTargetSchema } from '@mcpwatch/probe';
 import { z } from 'zod';
 import { checkHeartbeat, heartbeatShape } from './heartbeat-schema.js';
 
@@ -184,7 +184,10 @@ export function nameOf(monitor: unknown): string | undefined {
   if (monitor === null || typeof monitor !== 'object') return undefined;
   const { name, target } = monitor as { name?: unknown; target?: unknown };
   if (typeof name === 'string') return name;
-  if (typeof target === 'string') return target;
+  // A URL named after itself must not carry its password into names, events and alerts.
+  if (typeof target === 'string') {
+    return URL.canParse(target) && new URL(target).password ? displayUrl(new URL(target)) : target;
+  }
   if (target !== null && typeof target === 'object') {
     const { command, args } = target as { command?: unknown; args?: unknown };
     if (typeof command !== 'string') return undefined;

@@ -18,12 +18,18 @@ export class HttpOrigin {
   private readonly all = new Set<Http1Connection>();
   private first: Connected | undefined;
   private closed = false;
+  private readonly basic: string | undefined;
 
   private constructor(
     readonly origin: URL,
     private readonly tlsOptions: TlsOptions,
     private readonly ctx: ProbeContext,
-  ) {}
+  ) {
+    if (origin.username || origin.password) {
+      const pair = `${decodeURIComponent(origin.username)}:${decodeURIComponent(origin.password)}`;
+      this.basic = `Basic ${Buffer.from(pair).toString('base64')}`;
+    }
+  }
 
   static async open(url: URL, ctx: ProbeContext, tlsOptions: TlsOptions = {}): Promise<HttpOrigin> {
     const origin = new HttpOrigin(url, tlsOptions, ctx);
@@ -39,6 +45,14 @@ export class HttpOrigin {
   }
 
   async request(req: HttpRequest): Promise<HttpReply> {
+    // Credentials in the URL (https://user:pass@host) become Basic auth, as curl and browsers do,
+    // unless the caller set an Authorization header of its own.
+    if (
+      this.basic &&
+      !Object.keys(req.headers ?? {}).some((name) => name.toLowerCase() === 'authorization')
+    ) {
+      req = { ...req, headers: { ...req.headers, authorization: this.basic } };
+    }
     let connection = this.idle.pop();
     while (connection && !connection.usable) connection = this.idle.pop();
     if (!connection) {
@@ -81,4 +95,12 @@ export function destroyBody(reply: HttpReply): void {
 export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** A URL fit to print or store: a password in it is replaced, since results are logged and kept. */
+export function displayUrl(url: URL): string {
+  if (!url.password) return url.href;
+  const copy = new URL(url.href);
+  copy.password = '***';
+  return copy.href;
 }

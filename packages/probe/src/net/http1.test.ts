@@ -137,3 +137,22 @@ describe('connection reuse', () => {
     expect(connections).toBe(2);
   });
 });
+
+describe('credentials in the URL', () => {
+  it('are sent as Basic auth and never printed', async () => {
+    let seen = '';
+    server = createServer((socket) => {
+      socket.once('data', (chunk) => {
+        seen = /authorization: (.*)\r\n/i.exec(chunk.toString('latin1'))?.[1] ?? '';
+        socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+      });
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const r = await probe(`http://ops:p%40ss@127.0.0.1:${port}/healthz`);
+    expectVerdict(r, 'up', undefined);
+    expect(seen).toBe(`Basic ${Buffer.from('ops:p@ss').toString('base64')}`);
+    expect(r.target).toBe(`http://ops:***@127.0.0.1:${port}/healthz`);
+    expect(JSON.stringify(r)).not.toContain('p%40ss');
+  });
+});

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ProbeContext } from '../context.js';
 import { ProbeFailure } from '../failure.js';
 import { deepEqual, readPath } from '../json-path.js';
-import { HttpOrigin, readBody } from '../net/http.js';
+import { displayUrl, HttpOrigin, readBody } from '../net/http.js';
 import { commonOptionsShape, prepare } from '../options.js';
 import { snippet } from '../protocol/jsonrpc.js';
 import type { ProbeResult } from '../result.js';
@@ -36,7 +36,7 @@ export async function probeHttp(
 ): Promise<ProbeResult> {
   const options = prepare(httpOptionsSchema, input);
   const url = parseHttpUrl(target);
-  return runProbe('http', url.href, options, signal, (ctx, draft, cleanup) =>
+  return runProbe('http', displayUrl(url), options, signal, (ctx, draft, cleanup) =>
     run(url, options, ctx, draft, cleanup),
   );
 }

@@ -11,7 +11,7 @@ import { Session } from '../mcp/session.js';
 import { SseChannel } from '../mcp/sse.js';
 import { StdioChannel, type StdioTarget } from '../mcp/stdio.js';
 import { StreamableHttpChannel } from '../mcp/streamable-http.js';
-import { HttpOrigin, readBody } from '../net/http.js';
+import { displayUrl, HttpOrigin, readBody } from '../net/http.js';
 import { prepare } from '../options.js';
 import { metadataUrls, parseChallenge } from '../protocol/auth.js';
 import { initializeSuggestsSse } from '../protocol/era.js';
@@ -46,7 +46,7 @@ export async function probeMcp(
   } catch {
     throw new TypeError(`"${target}" is not an http(s) URL: give the MCP endpoint, like https://host/mcp`);
   }
-  return runProbe('mcp', url.href, options, signal, (ctx, draft, cleanup) =>
+  return runProbe('mcp', displayUrl(url), options, signal, (ctx, draft, cleanup) =>
     probeUrl(url, options, ctx, draft, cleanup),
   );
 }
