@@ -17,14 +17,8 @@ export interface MonitorInput {
   enabled?: boolean;
 }
 
-export interface Monitor {
+export interface Monitor extends Omit<MonitorInput, 'enabled'> {
   id: number;
-  key: string;
-  name: string;
-  kind: string;
-  target: string;
-  config: Record<string, unknown>;
-  source: MonitorSource;
   enabled: boolean;
   createdAt: Millis;
   updatedAt: Millis;
