@@ -1,3 +1,5 @@
+import { displayUrl } from '@mcpwatch/probe';
+
 export type StoreErrorCode =
   | 'store_url_invalid'
   | 'store_unreachable'
@@ -17,13 +19,8 @@ export class StoreError extends Error {
   }
 }
 
-/** The URL with its password replaced, fit for messages and logs. */
+/** The URL with its password replaced, fit for messages and logs; text `URL` cannot parse is masked by pattern. */
 export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-  }
+  if (URL.canParse(url)) return displayUrl(new URL(url));
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
