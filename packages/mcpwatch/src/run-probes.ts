@@ -1,4 +1,4 @@
-import { type ProbeResult, probeHttp, probeMcp, probeTcp } from '@mcpwatch/probe';
+import { displayUrl, PROBES, type ProbeFn, type ProbeResult } from '@mcpwatch/probe';
 import type { ProbeJob } from './probe-plan.js';
 import { UsageError } from './usage-error.js';
 
@@ -39,21 +39,21 @@ export async function runJobs(
   return results;
 }
 
+/** Dispatches through the probe registry, so a job runs exactly as a monitor of its kind would. */
 function runJob(job: ProbeJob, signal: AbortSignal): Promise<ProbeResult> {
-  switch (job.kind) {
-    case 'mcp':
-      return probeMcp(job.target, job.options, signal);
-    case 'http':
-      return probeHttp(job.target, job.options, signal);
-    case 'tcp':
-      return probeTcp(job.target, job.options, signal);
-  }
+  const probe = PROBES[job.kind].probe as ProbeFn<ProbeJob['target']>;
+  return probe(job.target, job.options, signal);
 }
 
 function crashed(job: ProbeJob, error: unknown): ProbeResult {
   const text = error instanceof Error ? error.message : String(error);
+  // As the probe itself would report it: a password in a URL is never printed.
   const target =
-    typeof job.target === 'string' ? job.target : [job.target.command, ...(job.target.args ?? [])].join(' ');
+    typeof job.target === 'string'
+      ? URL.canParse(job.target)
+        ? displayUrl(new URL(job.target))
+        : job.target
+      : [job.target.command, ...(job.target.args ?? [])].join(' ');
   return {
     kind: job.kind,
     target,
