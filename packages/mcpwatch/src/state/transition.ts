@@ -163,34 +163,38 @@ function changeStatus(
     next.flapping = { since: prev.flapping.since, changes: prev.flapping.changes + (counts ? 1 : 0) };
     return { state: next, events: [] };
   }
-  const tagged = (e: MonitorEvent): MonitorEvent => {
-    const out = { ...e, from: prev.status, to: next.status };
-    const incident = incidentChange(prev.incidentOpen, next.status);
-    if (incident !== undefined) {
-      out.incident = incident;
-      next.incidentOpen = incident === 'opened';
-    }
-    return out;
-  };
   if (counts && recent.length >= cfg.flapChanges) {
     next.flapping = { since: at, changes: 1 };
     const evidence = { cause, changes: recent.length, windowSec: cfg.flapWindowSec };
-    const started = tagged({ kind: 'flapping_started', at, evidence });
+    const started: MonitorEvent = {
+      kind: 'flapping_started',
+      at,
+      from: prev.status,
+      to: next.status,
+      evidence,
+    };
     // While flapping the incident stays as announced: opened if this change went down, never resolved.
-    if (started.incident === 'resolved') {
-      delete started.incident;
-      next.incidentOpen = true;
-    }
-    return { state: next, events: [started] };
+    return { state: next, events: [markIncident(started, next, { resolves: false })] };
   }
-  return { state: next, events: event === undefined ? [] : [tagged(event)] };
+  if (event === undefined) return { state: next, events: [] };
+  return { state: next, events: [markIncident({ ...event, from: prev.status, to: next.status }, next)] };
 }
 
-/** Incidents span a down period: opened on going down, resolved on leaving down for up or degraded. */
-function incidentChange(open: boolean, to: MonitorStatus): 'opened' | 'resolved' | undefined {
-  if (to === 'down') return open ? undefined : 'opened';
-  if (open && (to === 'up' || to === 'degraded')) return 'resolved';
-  return undefined;
+/**
+ * Incidents span a down period: one opens on going down and resolves on leaving down for up or degraded.
+ * Flags `event` with the incident it moves, if any, and records that in `next` (whose `incidentOpen` is
+ * still the previous value). `resolves: false` lets the event open an incident but never resolve one.
+ */
+function markIncident(event: MonitorEvent, next: MonitorState, { resolves = true } = {}): MonitorEvent {
+  if (next.status === 'down' && !next.incidentOpen) {
+    next.incidentOpen = true;
+    return { ...event, incident: 'opened' };
+  }
+  if (next.incidentOpen && resolves && (next.status === 'up' || next.status === 'degraded')) {
+    next.incidentOpen = false;
+    return { ...event, incident: 'resolved' };
+  }
+  return event;
 }
 
 /** Ends flapping after a quiet period, announcing where the monitor settled and settling its incident. */
@@ -216,10 +220,5 @@ function endFlapping(
       quietSec: cfg.flapQuietSec,
     },
   };
-  const incident = incidentChange(state.incidentOpen, state.status);
-  if (incident !== undefined) {
-    stopped.incident = incident;
-    next.incidentOpen = incident === 'opened';
-  }
-  return { state: next, events: [...events, stopped] };
+  return { state: next, events: [...events, markIncident(stopped, next)] };
 }
