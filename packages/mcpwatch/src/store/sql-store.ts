@@ -97,7 +97,7 @@ export class SqlStore implements Store {
   }
 
   async createMonitor(input: MonitorInput, now: Millis): Promise<Monitor> {
-    if (await this.getMonitorByKey(input.key)) throw keyTaken(input.key);
+    // One statement both checks the key and claims it, so two callers racing for a key cannot both pass a check.
     return this.tx(async (trx) => {
       const row = await trx
         .insertInto('monitors')
@@ -112,8 +112,10 @@ export class SqlStore implements Store {
           created_at: now,
           updated_at: now,
         })
+        .onConflict((oc) => oc.column('key').doNothing())
         .returningAll()
-        .executeTakeFirstOrThrow();
+        .executeTakeFirst();
+      if (!row) throw keyTaken(input.key);
       await trx
         .insertInto('monitor_state')
         .values({
