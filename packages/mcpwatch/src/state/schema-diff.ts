@@ -31,7 +31,7 @@ const UPPER = ['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems', 'maxPrope
 export function diffSchema(previous: unknown, current: unknown, direction: Direction): SchemaChange[] {
   if (canonicalJson(previous) === canonicalJson(current)) return [];
   const changes: SchemaChange[] = [];
-  walk(asSchema(previous), asSchema(current), '', direction, changes);
+  walk(asRecord(previous), asRecord(current), '', direction, changes);
   if (changes.length === 0) {
     // The schemas differ but not in anything a client's payload depends on: descriptions, examples, titles.
     changes.push({
@@ -43,8 +43,11 @@ export function diffSchema(previous: unknown, current: unknown, direction: Direc
   return changes;
 }
 
-function asSchema(value: unknown): Schema {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Schema) : {};
+/** A JSON object as a record; anything else (absent, an array, a scalar) as an empty one. */
+export function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 /** The rule for a change that makes the schema accept more (widen) or less (narrow), per direction. */
@@ -61,7 +64,7 @@ function walk(prev: Schema, next: Schema, path: string, direction: Direction, ou
   compareProperties(prev, next, path, direction, out);
   compareAdditional(prev, next, path, direction, out);
   if (prev.items !== undefined || next.items !== undefined) {
-    walk(asSchema(prev.items), asSchema(next.items), `${path}[]`, direction, out);
+    walk(asRecord(prev.items), asRecord(next.items), `${path}[]`, direction, out);
   }
   for (const key of OPAQUE) {
     if (canonicalJson(prev[key]) !== canonicalJson(next[key])) {
@@ -168,7 +171,7 @@ function requiredOf(schema: Schema): Set<string> {
 }
 
 function propertiesOf(schema: Schema): Record<string, unknown> {
-  return asSchema(schema.properties);
+  return asRecord(schema.properties);
 }
 
 function join(path: string, key: string): string {
@@ -212,7 +215,7 @@ function compareProperties(
       const what = direction === 'input' ? 'now optional' : 'may now be absent';
       out.push({ severity: direction === 'input' ? 'compatible' : 'breaking', path: at, what });
     }
-    if (inA && inB) walk(asSchema(a[name]), asSchema(b[name]), at, direction, out);
+    if (inA && inB) walk(asRecord(a[name]), asRecord(b[name]), at, direction, out);
   }
 }
 

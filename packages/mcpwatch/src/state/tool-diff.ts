@@ -1,6 +1,6 @@
 import { canonicalJson, type ToolInfo } from '@mcpwatch/probe';
 import { descriptionSignals, type Signal } from './description-signals.js';
-import { diffSchema, type SchemaChange } from './schema-diff.js';
+import { asRecord, diffSchema, type SchemaChange } from './schema-diff.js';
 
 /**
  * What changed between two tool lists, as a plain value an event can carry and a notification can render.
@@ -121,12 +121,6 @@ function diffTool(old: ToolInfo, tool: ToolInfo, otherTools: string[]): ToolChan
     if (level === 'suspicious') change.risky = true;
   }
   return change;
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
 }
 
 function diffAnnotations(previous: unknown, current: unknown): AnnotationChange[] {
