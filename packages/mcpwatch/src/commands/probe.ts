@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import type { ProbeResult } from '@mcpwatch/probe';
+import { httpOptionsSchema, mcpOptionsSchema, type ProbeResult } from '@mcpwatch/probe';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { wantsColor } from '../ansi.js';
 import { type CliContext, collect, configureErrors, wholeNumber } from '../cli-context.js';
 import { FORMAT_NAMES, readClientConfig } from '../client-config.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import {
+  type CommonFlags,
   type HttpFlags,
   httpOptionsFromFlags,
   type TcpFlags,
@@ -23,7 +24,10 @@ import { render, renderSummary } from '../render.js';
 import { runJobs } from '../run-probes.js';
 import { UsageError } from '../usage-error.js';
 
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+// The choices are the probe's own, so a flag cannot offer what its options schema would refuse.
+const METHODS: readonly string[] = httpOptionsSchema.shape.method.unwrap().options;
+const TRANSPORTS = mcpOptionsSchema.shape.transport.unwrap().options;
+const ERAS = mcpOptionsSchema.shape.era.unwrap().options;
 
 interface OutputFlags {
   json?: boolean;
@@ -51,15 +55,8 @@ export function registerProbe(program: Command, context: CliContext): void {
       'an HTTP header, "Name: value"; repeatable; ${VAR} reads the environment',
       collect,
     )
-    .addOption(
-      new Option('--transport <transport>', 'how to connect').choices([
-        'auto',
-        'streamable-http',
-        'sse',
-        'stdio',
-      ]),
-    )
-    .addOption(new Option('--era <era>', 'the protocol era to speak').choices(['auto', 'modern', 'legacy']))
+    .addOption(new Option('--transport <transport>', 'how to connect').choices(TRANSPORTS))
+    .addOption(new Option('--era <era>', 'the protocol era to speak').choices(ERAS))
     .option('--protocol-version <version>', 'the protocol revision to ask for, like 2025-06-18')
     .option('--expect-tool <name>', 'fail unless the server lists this tool; repeatable', collect)
     .option('--no-ping', 'skip the ping after a legacy handshake')
@@ -91,12 +88,36 @@ export function registerProbe(program: Command, context: CliContext): void {
     context.exit(await runAndReport(jobs, flags, Boolean(flags.all), context));
   });
 
-  const http = probe
-    .command('http')
-    .summary('probe a plain HTTP endpoint, like /healthz beside an MCP server')
-    .description('Probe a plain HTTP endpoint, such as the /healthz or /ready beside an MCP server.')
-    .argument('<url>', 'the http(s) URL to request');
-  configureErrors(http, context);
+  /** `probe http` and `probe tcp`: one target, its options from the flags, one report. */
+  const subcommand = (
+    name: 'http' | 'tcp',
+    summary: string,
+    description: string,
+    argument: string,
+    about: string,
+  ) =>
+    configureErrors(
+      probe.command(name).summary(summary).description(description).argument(argument, about),
+      context,
+    );
+  const runOne =
+    <F extends CommonFlags & OutputFlags>(
+      name: 'http' | 'tcp',
+      plan: (target: string, flags: F) => ProbeJob,
+    ) =>
+    async (target: string, flags: F) => {
+      rejectParentOptions(probe, name);
+      const job = plan(target, { ...flags, ca: await loadCa(flags.ca) });
+      context.exit(await runAndReport([job], flags, false, context));
+    };
+
+  const http = subcommand(
+    'http',
+    'probe a plain HTTP endpoint, like /healthz beside an MCP server',
+    'Probe a plain HTTP endpoint, such as the /healthz or /ready beside an MCP server.',
+    '<url>',
+    'the http(s) URL to request',
+  );
   http
     .option('--method <method>', 'GET (default), HEAD, POST, PUT, PATCH, DELETE or OPTIONS', (v: string) => {
       const method = v.toUpperCase();
@@ -124,31 +145,32 @@ export function registerProbe(program: Command, context: CliContext): void {
       collect,
     );
   addCommonOptions(http);
-  http.action(async (url: string, flags: HttpFlags & OutputFlags) => {
-    rejectParentOptions(probe, 'http');
-    const options = httpOptionsFromFlags({ ...flags, ca: await loadCa(flags.ca) }, { env: context.env });
-    const job: ProbeJob = { kind: 'http', target: checkHttpUrl(url), options };
-    context.exit(await runAndReport([job], flags, false, context));
-  });
+  http.action(
+    runOne('http', (url, flags: HttpFlags & OutputFlags) => {
+      const options = httpOptionsFromFlags(flags, { env: context.env });
+      return { kind: 'http', target: checkHttpUrl(url), options };
+    }),
+  );
 
-  const tcp = probe
-    .command('tcp')
-    .summary('probe a TCP port, optionally sending a line and expecting a reply')
-    .description('Probe a TCP port: connect, optionally over TLS, send a line and expect a reply.')
-    .argument('<host:port>', 'where to connect');
-  configureErrors(tcp, context);
+  const tcp = subcommand(
+    'tcp',
+    'probe a TCP port, optionally sending a line and expecting a reply',
+    'Probe a TCP port: connect, optionally over TLS, send a line and expect a reply.',
+    '<host:port>',
+    'where to connect',
+  );
   tcp
     .option('--tls', 'speak TLS after connecting and check the certificate')
     .option('--send <text>', 'what to send once connected; \\r \\n \\t are understood')
     .option('--expect-text <text>', 'the reply must contain this')
     .option('--expect-match <regex>', 'the reply must match this regular expression');
   addCommonOptions(tcp);
-  tcp.action(async (target: string, flags: TcpFlags & OutputFlags) => {
-    rejectParentOptions(probe, 'tcp');
-    const options = tcpOptionsFromFlags({ ...flags, ca: await loadCa(flags.ca) }, { env: context.env });
-    const job: ProbeJob = { kind: 'tcp', target: checkHostPort(target), options };
-    context.exit(await runAndReport([job], flags, false, context));
-  });
+  tcp.action(
+    runOne('tcp', (target, flags: TcpFlags & OutputFlags) => {
+      const options = tcpOptionsFromFlags(flags, { env: context.env });
+      return { kind: 'tcp', target: checkHostPort(target), options };
+    }),
+  );
 }
 
 /**
