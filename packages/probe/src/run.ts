@@ -46,8 +46,8 @@ export async function runProbe(
     ctx.record('close', performance.now() - t0);
   }
   ctx.dispose();
-  // A TLS verdict fails the probe before the body can copy the certificate into its draft.
-  if (!draft.tls && ctx.tls) draft.tls = ctx.tls;
+  // connect() records the first certificate on the context, also when its verdict fails the probe.
+  if (ctx.tls) draft.tls = ctx.tls;
   const result: ProbeResult = {
     ...draft,
     status: 'up',

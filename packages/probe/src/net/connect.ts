@@ -18,15 +18,11 @@ export interface TlsOptions {
   alpn?: string[];
 }
 
-export interface Connected {
-  socket: Socket | TLSSocket;
-  tls?: TlsInfo;
-}
-
 /**
  * Opens a TCP (and TLS) connection with each step timed into the context: dns, connect, tls. The TLS
  * handshake never rejects a certificate itself; the probe inspects it and decides, so an expired or
- * self-signed certificate gets its own reason instead of a generic socket error.
+ * self-signed certificate gets its own reason instead of a generic socket error. The first certificate seen
+ * is kept on the context, which the runner reports.
  */
 export async function connect(
   host: string,
@@ -34,7 +30,7 @@ export async function connect(
   secure: boolean,
   ctx: ProbeContext,
   tlsOptions: TlsOptions = {},
-): Promise<Connected> {
+): Promise<Socket | TLSSocket> {
   const bare = host.startsWith('[') ? host.slice(1, -1) : host;
   const address = isIP(bare)
     ? bare
@@ -50,7 +46,7 @@ export async function connect(
         }
       });
   const socket = await ctx.phase('connect', (signal) => openSocket(address, port, signal));
-  if (!secure) return { socket };
+  if (!secure) return socket;
   let tls: TlsInfo | undefined;
   const tlsSocket = await ctx.phase('tls', async (signal) => {
     const s = await handshake(socket, bare, tlsOptions, signal);
@@ -66,7 +62,7 @@ export async function connect(
       throw verdict;
     }
   }
-  return { socket: tlsSocket, ...(tls ? { tls } : {}) };
+  return tlsSocket;
 }
 
 function openSocket(address: string, port: number, signal: AbortSignal): Promise<Socket> {

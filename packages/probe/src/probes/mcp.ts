@@ -72,7 +72,6 @@ async function probeUrl(
 ): Promise<string> {
   const headers = options.headers;
   const origin = await HttpOrigin.open(url, ctx, options.tls);
-  if (origin.tls) draft.tls = origin.tls;
   const info: McpInfo = { transport: options.transport === 'sse' ? 'sse' : 'streamable-http' };
   draft.mcp = info;
   try {

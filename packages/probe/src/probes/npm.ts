@@ -64,7 +64,6 @@ async function run(
 ): Promise<string> {
   const origin = await HttpOrigin.open(url, ctx, options.tls);
   cleanup(() => origin.close());
-  if (origin.tls) draft.tls = origin.tls;
   const { status, body } = await ctx.phase('request', async (signal) => {
     const reply = await origin.request({
       method: 'GET',

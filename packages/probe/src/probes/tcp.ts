@@ -51,11 +51,10 @@ async function run(
   draft: Draft,
   cleanup: (fn: () => Promise<void>) => void,
 ): Promise<string> {
-  const { socket, tls } = await connect(host, port, options.secure, ctx, options.tls);
+  const socket = await connect(host, port, options.secure, ctx, options.tls);
   cleanup(async () => {
     socket.destroy();
   });
-  if (tls) draft.tls = tls;
   if (options.send === undefined && options.expect === undefined && options.expectMatches === undefined) {
     return `${host}:${port} accepts connections (${Math.round(ctx.elapsed())} ms)`;
   }
