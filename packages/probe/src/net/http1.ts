@@ -68,6 +68,12 @@ export class Http1Connection {
         reject(req.signal.reason);
         return;
       }
+      // A socket the server closed before this request (its 'close' already came and went) would
+      // never answer: say so now instead of waiting for the deadline.
+      if (this.closed || this.socket.destroyed) {
+        reject(connectionLost());
+        return;
+      }
       const onAbort = () => {
         const reason = req.signal.reason as Error;
         const exchange = this.current;
@@ -241,9 +247,7 @@ export class Http1Connection {
       x.body?.end();
       return;
     }
-    const error = Object.assign(new Error('The server closed the connection before the response ended'), {
-      code: 'ECONNRESET',
-    });
+    const error = connectionLost();
     if (x.body) x.body.fail(error);
     else x.reject(error);
   }
@@ -257,6 +261,12 @@ export class Http1Connection {
     if (x.body) x.body.fail(error);
     else x.reject(error);
   }
+}
+
+function connectionLost(): Error {
+  return Object.assign(new Error('The server closed the connection before the response ended'), {
+    code: 'ECONNRESET',
+  });
 }
 
 function malformed(what: string): ProbeFailure {
