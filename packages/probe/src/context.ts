@@ -105,7 +105,7 @@ export function round(ms: number): number {
  * Settles with the first of the work and the abort. Work that ignores its signal (a library call, a
  * stream that never ends) cannot hold a probe past its deadline.
  */
-export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
     work.catch(() => {});
     return Promise.reject(signal.reason);
@@ -160,11 +160,11 @@ export function toFailure(error: unknown, phase: Phase, signal?: AbortSignal): P
   }
 }
 
-export function isAbort(error: unknown): boolean {
+function isAbort(error: unknown): boolean {
   const e = error as { name?: string; code?: string } | undefined;
   return e?.name === 'AbortError' || e?.name === 'TimeoutError' || e?.code === 'UND_ERR_ABORTED';
 }
 
-export function errorText(error: unknown): string {
+function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

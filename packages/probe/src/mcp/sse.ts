@@ -1,9 +1,10 @@
 import type { ProbeContext } from '../context.js';
 import { ProbeFailure } from '../failure.js';
-import { destroyBody, type HttpOrigin, type HttpReply, header, readBody } from '../net/http.js';
+import { type HttpOrigin, type HttpReply, header, readBody, statusFailure } from '../net/http.js';
 import {
   classifyMessage,
   encodeNotification,
+  encodeRefusal,
   encodeRequest,
   parseJson,
   type RpcReply,
@@ -49,21 +50,10 @@ export class SseChannel implements Channel {
       headers: { ...headers, accept: 'text/event-stream' },
       signal: ctx.signal,
     });
-    if (reply.status !== 200) {
-      const text = (await readBody(reply, 65_536).catch(() => Buffer.alloc(0))).toString();
-      const auth = reply.status === 401 || reply.status === 403;
-      const wwwAuthenticate = header(reply.headers, 'www-authenticate');
-      throw new ProbeFailure(
-        auth ? 'auth_required' : 'http_status',
-        `GET ${url.pathname} for the SSE stream got HTTP ${reply.status}: ${snippet(text)}`,
-        undefined,
-        undefined,
-        { status: reply.status, body: text, ...(wwwAuthenticate ? { wwwAuthenticate } : {}) },
-      );
-    }
+    if (reply.status !== 200) throw await statusFailure(`GET ${url.pathname} for the SSE stream`, reply);
     const type = header(reply.headers, 'content-type') ?? '';
     if (!type.includes('text/event-stream')) {
-      destroyBody(reply);
+      reply.body.destroy();
       throw new ProbeFailure(
         'invalid_response',
         `GET ${url.pathname} answered "${type || 'no content type'}", not an SSE stream`,
@@ -138,7 +128,7 @@ export class SseChannel implements Channel {
   }
 
   async close(): Promise<void> {
-    if (this.stream) destroyBody(this.stream);
+    this.stream?.body.destroy();
     this.pending.fail(new ProbeFailure('connect_reset', 'The probe closed the SSE stream'));
     await this.streamOrigin.close();
     if (this.posting) await (await this.posting).close();
@@ -153,25 +143,13 @@ export class SseChannel implements Channel {
     if (this.protocolVersion && this.protocolVersion >= '2025-06-18')
       headers['mcp-protocol-version'] = this.protocolVersion;
     const reply = await origin.request({ method: 'POST', url: this.endpoint as URL, headers, body, signal });
-    const text = (await readBody(reply, 65_536)).toString();
     if (reply.status < 200 || reply.status >= 300) {
-      const auth = reply.status === 401 || reply.status === 403;
-      throw new ProbeFailure(
-        auth ? 'auth_required' : 'http_status',
-        `POSTing ${method} to the SSE endpoint got HTTP ${reply.status}: ${snippet(text)}`,
-        undefined,
-        undefined,
-        { status: reply.status, body: text },
-      );
+      throw await statusFailure(`POSTing ${method} to the SSE endpoint`, reply);
     }
+    await readBody(reply, 65_536);
   }
 
   private refuse(id: string | number): void {
-    const body = JSON.stringify({
-      jsonrpc: '2.0',
-      id,
-      error: { code: -32601, message: 'Not supported by a probe' },
-    });
-    this.post(body, 'response', AbortSignal.timeout(1000)).catch(() => {});
+    this.post(encodeRefusal(id), 'response', AbortSignal.timeout(1000)).catch(() => {});
   }
 }

@@ -3,6 +3,7 @@ import { ProbeFailure } from '../failure.js';
 import {
   classifyMessage,
   encodeNotification,
+  encodeRefusal,
   encodeRequest,
   type RpcReply,
   snippet,
@@ -152,13 +153,9 @@ export class StdioChannel implements Channel {
       this.signalGroup('SIGKILL');
       await this.exitedWithin(GRACE_MS.kill);
     } finally {
-      this.reapGroup();
+      // Members of the group that ignored the polite end go too, after the leader.
+      this.signalGroup('SIGKILL');
     }
-  }
-
-  /** After the leader has gone, members of its group that ignored the polite end are killed too. */
-  reapGroup(): void {
-    this.signalGroup('SIGKILL');
   }
 
   private signalGroup(sig: NodeJS.Signals): void {
@@ -239,13 +236,7 @@ export class StdioChannel implements Channel {
     if (message.kind === 'reply') this.pending.settle(message.reply);
     else if (message.kind === 'request') {
       // A probe offers no client features; refusing lets a server that asks (roots, sampling) go on.
-      this.write(
-        JSON.stringify({
-          jsonrpc: '2.0',
-          id: message.id,
-          error: { code: -32601, message: 'Not supported by a probe' },
-        }),
-      );
+      this.write(encodeRefusal(message.id));
     } else if (message.kind === 'invalid') this.noisy(text);
   }
 

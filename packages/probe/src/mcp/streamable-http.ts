@@ -1,8 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ProbeFailure } from '../failure.js';
-import { destroyBody, type HttpOrigin, type HttpReply, header, readBody } from '../net/http.js';
+import { type HttpOrigin, type HttpReply, header, readBody, statusFailure } from '../net/http.js';
 import {
   classifyMessage,
   encodeNotification,
+  encodeRefusal,
   encodeRequest,
   parseJson,
   type RpcReply,
@@ -18,21 +20,6 @@ const STREAM_LINGER_MS = 50;
 const MAX_RESUMES = 5;
 const DEFAULT_RETRY_MS = 1000;
 const MAX_RETRY_MS = 10_000;
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * Streamable HTTP (2025-03-26 and later, both eras): every message is a POST; the answer is a JSON body or
@@ -97,7 +84,7 @@ export class StreamableHttpChannel implements Channel {
         const reply = await this.origin.request({
           method: 'DELETE',
           url: this.url,
-          headers: this.protocolHeaders('DELETE'),
+          headers: this.protocolHeaders(),
           signal: AbortSignal.timeout(1000),
         });
         await readBody(reply, 65_536);
@@ -108,20 +95,24 @@ export class StreamableHttpChannel implements Channel {
     await this.origin.close();
   }
 
-  private protocolHeaders(method: string, params?: Record<string, unknown>): Record<string, string> {
+  /**
+   * Headers every message carries, plus the modern routing headers for a JSON-RPC request or notification
+   * (`method` absent for a response, a resumed stream or the session's DELETE).
+   */
+  private protocolHeaders(method?: string, params?: Record<string, unknown>): Record<string, string> {
     const h: Record<string, string> = { ...this.headers };
     if (this.sessionId) h['mcp-session-id'] = this.sessionId;
     if (this.protocolVersion) h['mcp-protocol-version'] = this.protocolVersion;
-    if (this.era === 'modern') {
+    if (this.era === 'modern' && method) {
       h['mcp-method'] = method;
       const name = params?.name ?? params?.uri;
-      if (typeof name === 'string' && method !== 'DELETE') h['mcp-name'] = name;
+      if (typeof name === 'string') h['mcp-name'] = name;
     }
     return h;
   }
 
   private async post(
-    method: string,
+    method: string | undefined,
     body: string,
     signal: AbortSignal,
     params: Record<string, unknown> | undefined,
@@ -134,18 +125,7 @@ export class StreamableHttpChannel implements Channel {
     const session = header(reply.headers, 'mcp-session-id');
     if (session && this.era !== 'modern') this.sessionId = session;
     if (reply.status >= 200 && reply.status < 300) return reply;
-    const text = (await readBody(reply, 65_536).catch(() => Buffer.alloc(0))).toString();
-    const wwwAuthenticate = header(reply.headers, 'www-authenticate');
-    const auth = reply.status === 401 || reply.status === 403;
-    throw new ProbeFailure(
-      auth ? 'auth_required' : 'http_status',
-      auth
-        ? `${method} was refused with HTTP ${reply.status}: the server requires authorization`
-        : `${method} got HTTP ${reply.status}: ${snippet(text)}`,
-      undefined,
-      undefined,
-      { status: reply.status, body: text, ...(wwwAuthenticate ? { wwwAuthenticate } : {}) },
-    );
+    throw await statusFailure(method ?? 'A response', reply);
   }
 
   /**
@@ -169,7 +149,7 @@ export class StreamableHttpChannel implements Channel {
           `The SSE stream answering ${method} ended without its response`,
         );
       }
-      await delay(Math.min(seen.retry ?? DEFAULT_RETRY_MS, MAX_RETRY_MS), signal);
+      await sleep(Math.min(seen.retry ?? DEFAULT_RETRY_MS, MAX_RETRY_MS), undefined, { signal });
       reply = await this.resume(seen.lastId, method, signal);
     }
   }
@@ -196,23 +176,18 @@ export class StreamableHttpChannel implements Channel {
         if (message.kind === 'request') this.refuse(message.id, signal);
       }
     } catch (error) {
-      destroyBody(reply);
+      reply.body.destroy();
       throw error;
     }
     return { ...(lastId !== undefined ? { lastId } : {}), ...(retry !== undefined ? { retry } : {}) };
   }
 
   private async resume(lastId: string, method: string, signal: AbortSignal): Promise<HttpReply> {
-    const headers: Record<string, string> = {
-      ...this.protocolHeaders('GET'),
-      accept: 'text/event-stream',
-      'last-event-id': lastId,
-    };
-    delete headers['mcp-method'];
+    const headers = { ...this.protocolHeaders(), accept: 'text/event-stream', 'last-event-id': lastId };
     const reply = await this.origin.request({ method: 'GET', url: this.url, headers, signal });
     const type = header(reply.headers, 'content-type') ?? '';
     if (reply.status !== 200 || !type.includes('text/event-stream')) {
-      destroyBody(reply);
+      reply.body.destroy();
       throw new ProbeFailure(
         'invalid_response',
         `The SSE stream answering ${method} closed early and resuming it got HTTP ${reply.status}`,
@@ -222,12 +197,7 @@ export class StreamableHttpChannel implements Channel {
   }
 
   private refuse(id: string | number, signal: AbortSignal): void {
-    const body = JSON.stringify({
-      jsonrpc: '2.0',
-      id,
-      error: { code: -32601, message: 'Not supported by a probe' },
-    });
-    this.post('response', body, signal, undefined)
+    this.post(undefined, encodeRefusal(id), signal, undefined)
       .then((r) => readBody(r, 65_536))
       .catch(() => {});
   }
@@ -238,7 +208,7 @@ export class StreamableHttpChannel implements Channel {
  * for the next request, then cut it: a stream that never ends must not hold the probe.
  */
 function linger(reply: HttpReply, events: AsyncGenerator<unknown>): void {
-  const timer = setTimeout(() => destroyBody(reply), STREAM_LINGER_MS);
+  const timer = setTimeout(() => reply.body.destroy(), STREAM_LINGER_MS);
   (async () => {
     try {
       for await (const _ of events) {

@@ -1,7 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ProbeContext } from '../context.js';
-import type { TlsInfo } from '../result.js';
-import { type Connected, connect, type TlsOptions } from './connect.js';
+import { ProbeFailure } from '../failure.js';
+import { snippet } from '../protocol/jsonrpc.js';
+import { connect, type TlsOptions } from './connect.js';
 import { Http1Connection, type HttpReply, type HttpRequest } from './http1.js';
 import { tooLarge } from './limits.js';
 
@@ -13,10 +15,9 @@ export type { HttpReply, HttpRequest };
  * request that finds every connection busy (a stream still open) or closed gets a new one, untimed.
  */
 export class HttpOrigin {
-  tls: TlsInfo | undefined;
   private readonly idle: Http1Connection[] = [];
   private readonly all = new Set<Http1Connection>();
-  private first: Connected | undefined;
+  private first: Socket | undefined;
   private closed = false;
   private readonly basic: string | undefined;
 
@@ -34,11 +35,10 @@ export class HttpOrigin {
   static async open(url: URL, ctx: ProbeContext, tlsOptions: TlsOptions = {}): Promise<HttpOrigin> {
     const origin = new HttpOrigin(url, tlsOptions, ctx);
     origin.first = await origin.connect();
-    origin.tls = origin.first.tls;
     return origin;
   }
 
-  private connect(): Promise<Connected> {
+  private connect(): Promise<Socket> {
     const secure = this.origin.protocol === 'https:';
     const port = Number(this.origin.port) || (secure ? 443 : 80);
     return connect(this.origin.hostname, port, secure, this.ctx, this.tlsOptions);
@@ -58,7 +58,7 @@ export class HttpOrigin {
     if (!connection) {
       const ready = this.first ?? (await this.connect());
       this.first = undefined;
-      connection = new Http1Connection(ready.socket, this.origin.host, (c) => {
+      connection = new Http1Connection(ready, this.origin.host, (c) => {
         if (this.closed) c.destroy();
         else this.idle.push(c);
       });
@@ -70,7 +70,7 @@ export class HttpOrigin {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.first?.socket.destroy();
+    this.first?.destroy();
     for (const connection of this.all) connection.destroy();
     this.all.clear();
     this.idle.length = 0;
@@ -87,9 +87,26 @@ export async function readBody(reply: HttpReply, maxBytes: number): Promise<Buff
   return reply.body.readAll(maxBytes);
 }
 
-/** Drops a body the probe will not read. */
-export function destroyBody(reply: HttpReply): void {
-  reply.body.destroy();
+/** How much of an error body is kept as evidence. */
+const ERROR_BODY_BYTES = 65_536;
+
+/**
+ * A non-2xx answer as a failure: 401/403 is an auth wall (its challenge kept for the metadata lookup),
+ * anything else `http_status`; the start of the body is kept as evidence and for era detection.
+ */
+export async function statusFailure(what: string, reply: HttpReply): Promise<ProbeFailure> {
+  const text = (await readBody(reply, ERROR_BODY_BYTES).catch(() => Buffer.alloc(0))).toString();
+  const wwwAuthenticate = header(reply.headers, 'www-authenticate');
+  const auth = reply.status === 401 || reply.status === 403;
+  return new ProbeFailure(
+    auth ? 'auth_required' : 'http_status',
+    auth
+      ? `${what} was refused with HTTP ${reply.status}: the server requires authorization`
+      : `${what} got HTTP ${reply.status}: ${snippet(text)}`,
+    undefined,
+    undefined,
+    { status: reply.status, body: text, ...(wwwAuthenticate ? { wwwAuthenticate } : {}) },
+  );
 }
 
 export function header(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -26,6 +26,11 @@ export function encodeNotification(method: string, params?: Record<string, unkno
   return JSON.stringify(params ? { jsonrpc: '2.0', method, params } : { jsonrpc: '2.0', method });
 }
 
+/** The answer to a server->client request: a probe offers no client features, so it declines them all. */
+export function encodeRefusal(id: JsonRpcId): string {
+  return JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32601, message: 'Not supported by a probe' } });
+}
+
 export function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text);
