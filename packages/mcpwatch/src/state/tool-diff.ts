@@ -1,6 +1,6 @@
 import { canonicalJson, type ToolInfo } from '@mcpwatch/probe';
 import { descriptionSignals, type Signal } from './description-signals.js';
-import { asRecord, diffSchema, type SchemaChange } from './schema-diff.js';
+import { asRecord, diffSchema, type SchemaChange, type Severity } from './schema-diff.js';
 
 /**
  * What changed between two tool lists, as a plain value an event can carry and a notification can render.
@@ -140,21 +140,16 @@ function diffAnnotations(previous: unknown, current: unknown): AnnotationChange[
 
 /** The reasons a changed tool is worth reading about, most serious first. */
 export function describeChange(change: ToolChange): string[] {
-  const schema = (label: 'input' | 'output', list: SchemaChange[]) =>
-    list.map((c) => {
-      if (c.path === '') return `${label} schema ${c.what}`;
-      return `${label === 'input' ? 'property' : 'output property'} \`${c.path}\` ${c.what}`;
-    });
-  const breaking = [
-    ...schema(
-      'input',
-      change.input.filter((c) => c.severity === 'breaking'),
-    ),
-    ...schema(
-      'output',
-      change.output.filter((c) => c.severity === 'breaking'),
-    ),
-  ].map((s) => `breaking: ${s}`);
+  const schema = (severity: Severity) =>
+    (['input', 'output'] as const).flatMap((side) =>
+      change[side]
+        .filter((c) => c.severity === severity)
+        .map((c) => {
+          if (c.path === '') return `${side} schema ${c.what}`;
+          return `${side === 'input' ? 'property' : 'output property'} \`${c.path}\` ${c.what}`;
+        }),
+    );
+  const breaking = schema('breaking').map((s) => `breaking: ${s}`);
   const risky = change.annotations
     .filter((a) => a.risky)
     .map((a) => `risky: ${a.key} now ${String(a.to ?? HINTS[a.key]?.default)}`);
@@ -165,16 +160,7 @@ export function describeChange(change: ToolChange): string[] {
           : 'description changed (possible poisoning: review it)',
       ]
     : [];
-  const compatible = [
-    ...schema(
-      'input',
-      change.input.filter((c) => c.severity === 'compatible'),
-    ),
-    ...schema(
-      'output',
-      change.output.filter((c) => c.severity === 'compatible'),
-    ),
-  ];
+  const compatible = schema('compatible');
   const other = [
     ...change.annotations.filter((a) => !a.risky).map((a) => `${a.key} changed`),
     ...(change.title ? ['title changed'] : []),
