@@ -1,10 +1,8 @@
 /** Events, the incidents they open and close, and the tool lists they point at: the history that is kept. */
 import type { Kysely } from 'kysely';
-import { toEvent, toIncident } from './row-mappers.js';
+import { toEvent, toIncident, toMillis } from './row-mappers.js';
 import type { Database } from './schema.js';
 import type { EventInput, EventQuery, Incident, IncidentQuery, Millis, StoredEvent } from './store.js';
-
-const toMillis = (at: Millis | string): Millis => (typeof at === 'number' ? at : Date.parse(at));
 
 /** What an incident was opened for: a reason code when the evidence has one, else its message. */
 function causeOf(evidence: object): string | null {

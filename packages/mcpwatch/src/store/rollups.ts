@@ -3,6 +3,8 @@ import { bucketOf, HISTOGRAM_BUCKETS, HISTOGRAM_COLUMNS } from './latency-histog
 import type { Database, RollupTableName } from './schema.js';
 import type { Granularity, Millis } from './store.js';
 
+export const GRANULARITIES: readonly Granularity[] = ['minute', 'hour', 'day'];
+
 export const BUCKET_MS: Record<Granularity, number> = {
   minute: 60_000,
   hour: 3_600_000,

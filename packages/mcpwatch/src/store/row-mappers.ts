@@ -1,6 +1,11 @@
 import type { Selectable } from 'kysely';
 import type { EventsTable, HeartbeatsTable, IncidentsTable, MonitorsTable } from './schema.js';
-import type { Heartbeat, Incident, Monitor, StoredEvent } from './store.js';
+import type { Heartbeat, Incident, Millis, Monitor, StoredEvent } from './store.js';
+
+/** A time as callers give it (epoch ms, or ISO text as the probe and state machine write it) as stored. */
+export function toMillis(at: Millis | string): Millis {
+  return typeof at === 'number' ? at : Date.parse(at);
+}
 
 /** Rows to API values: ids and times become numbers (pg may hand back text), JSON text becomes values. */
 export function toMonitor(row: Selectable<MonitorsTable>): Monitor {

@@ -3,8 +3,8 @@ import * as heartbeats from './heartbeats.js';
 import * as history from './history.js';
 import { claimOutbox, completeOutbox, failOutbox } from './outbox.js';
 import { prune } from './retention.js';
-import { addToRollup, type Observation } from './rollups.js';
-import { toMonitor } from './row-mappers.js';
+import { addToRollup, GRANULARITIES, type Observation } from './rollups.js';
+import { toMillis, toMonitor } from './row-mappers.js';
 import type { Database } from './schema.js';
 import type { ResultRow, SqliteResultWriter } from './sqlite-writer.js';
 import type {
@@ -47,10 +47,6 @@ function keyTaken(key: string): StoreError {
 class LostRace extends Error {}
 
 const RESULT_ROWS_PER_STATEMENT = 2000; // 7 parameters a row, under PostgreSQL's 65,535.
-
-function toMillis(at: string | Millis): Millis {
-  return typeof at === 'number' ? at : Date.parse(at);
-}
 
 /** Only non-zero phases, rounded to 0.1 ms: timings are the bulk of a raw row otherwise. */
 function compactTimings(timings: Record<string, number | undefined>): string | null {
@@ -229,7 +225,7 @@ export class SqlStore implements Store {
         .values(rows.slice(i, i + RESULT_ROWS_PER_STATEMENT))
         .execute();
     }
-    for (const granularity of ['minute', 'hour', 'day'] as Granularity[]) {
+    for (const granularity of GRANULARITIES) {
       await addToRollup(trx, this.dialect, granularity, observations);
     }
   }

@@ -1,13 +1,18 @@
 import type Sqlite from 'better-sqlite3';
 import { HISTOGRAM_COLUMNS } from './latency-histogram.js';
-import { aggregate, type Observation, ROLLUP_COLUMNS, ROLLUP_TABLE, rollupUpdateSet } from './rollups.js';
+import {
+  aggregate,
+  GRANULARITIES,
+  type Observation,
+  ROLLUP_COLUMNS,
+  ROLLUP_TABLE,
+  rollupUpdateSet,
+} from './rollups.js';
 import type { ResultsTable } from './schema.js';
 import type { Granularity } from './store.js';
 
 /** A raw result row, as the `results` table holds it less its generated id. */
 export type ResultRow = Omit<ResultsTable, 'id'>;
-
-const GRANULARITIES: Granularity[] = ['minute', 'hour', 'day'];
 
 /**
  * The SQLite write path for results, on better-sqlite3's prepared statements. It runs on the connection Kysely
