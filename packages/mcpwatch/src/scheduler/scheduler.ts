@@ -30,6 +30,12 @@ export interface SchedulerStats {
   overruns: number;
 }
 
+interface Ready {
+  entry: Entry;
+  generation: number;
+  slot: number;
+}
+
 interface Entry {
   job: Job;
   /** The slot this run belongs to; the next slot is base + interval, whatever the jitter or lag. */
@@ -54,8 +60,13 @@ export class Scheduler {
   private readonly jitterRatio: number;
   private readonly entries = new Map<string, Entry>();
   private readonly due = new MinHeap<{ entry: Entry; generation: number }>();
-  private readonly ready: { entry: Entry; slot: number }[] = [];
+  /** Due jobs waiting for a free slot, oldest first; `readyHead` avoids shifting a long array. */
+  private ready: Ready[] = [];
+  private readyHead = 0;
+  /** A ring of the latest start lags. */
   private readonly lags: number[] = [];
+  private lagNext = 0;
+  private onIdle: (() => void) | undefined;
   private timer: unknown;
   private timerAt = Number.POSITIVE_INFINITY;
   private running = 0;
@@ -108,7 +119,7 @@ export class Scheduler {
     return {
       jobs: this.entries.size,
       running: this.running,
-      waiting: this.ready.length,
+      waiting: this.ready.length - this.readyHead,
       lagMs: { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0 },
       overruns: this.overruns,
     };
@@ -122,7 +133,8 @@ export class Scheduler {
     this.stopped = true;
     if (this.timer !== undefined) this.clock.clearTimer(this.timer);
     this.timer = undefined;
-    this.ready.length = 0;
+    this.ready = [];
+    this.readyHead = 0;
     if (this.running === 0) return;
     await new Promise<void>((resolve) => {
       const handle = this.clock.setTimer(() => {
@@ -137,8 +149,6 @@ export class Scheduler {
     });
   }
 
-  private onIdle: (() => void) | undefined;
-
   private enqueue(entry: Entry, at: number): void {
     this.due.push(at, { entry, generation: entry.generation });
   }
@@ -151,14 +161,22 @@ export class Scheduler {
       const item = this.due.pop();
       if (!item) break;
       const { entry, generation } = item.value;
-      if (generation !== entry.generation || entry.running) continue;
-      this.ready.push({ entry, slot: key });
+      if (this.current(entry, generation)) this.ready.push({ entry, generation, slot: key });
     }
-    while (this.running < this.options.concurrency && this.ready.length > 0) {
-      const { entry, slot } = this.ready.shift() as { entry: Entry; slot: number };
-      if (entry.generation === this.entries.get(entry.job.id)?.generation) this.start(entry, slot);
+    while (this.running < this.options.concurrency && this.readyHead < this.ready.length) {
+      const { entry, generation, slot } = this.ready[this.readyHead++] as Ready;
+      // Still the job's current schedule: not removed, replaced or started by a "check now" meanwhile.
+      if (this.current(entry, generation)) this.start(entry, slot);
+    }
+    if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
+      this.ready = this.ready.slice(this.readyHead);
+      this.readyHead = 0;
     }
     this.arm();
+  }
+
+  private current(entry: Entry, generation: number): boolean {
+    return !entry.running && entry.generation === generation && this.entries.get(entry.job.id) === entry;
   }
 
   private arm(): void {
@@ -178,8 +196,8 @@ export class Scheduler {
 
   private start(entry: Entry, slot: number): void {
     const startedAt = this.clock.now();
-    this.lags.push(Math.max(0, startedAt - slot));
-    if (this.lags.length > LAG_SAMPLES) this.lags.shift();
+    this.lags[this.lagNext] = Math.max(0, startedAt - slot);
+    this.lagNext = (this.lagNext + 1) % LAG_SAMPLES;
     this.running++;
     entry.running = true;
     const controller = new AbortController();
