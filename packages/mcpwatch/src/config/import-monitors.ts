@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { type ClientConfig, type ClientServer, editorVariables, FORMAT_NAMES } from '../client-config.js';
+import { hasReference, replaceReferences } from '../env-vars.js';
 
 /** A monitor as `mcpwatch import` writes it: only the fields that differ from the defaults. */
 export interface ImportedMonitor {
@@ -19,8 +20,6 @@ export interface ImportResult {
   variables: string[];
 }
 
-const REFERENCE = /\$\$\{|\$\{([^{}]*)\}/g;
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Env entries whose literal values are secrets in practice, and so are replaced by references. */
 const SECRET_NAME = /token|secret|passw|key|auth|credential|cookie|session|pat$/i;
 const SCHEME = /^(Bearer|Basic|Token|Bot)\s+(\S.*)$/i;
@@ -119,38 +118,39 @@ function references(
   variables: Set<string>,
 ): (text: string, field: string) => string {
   return (text, field) =>
-    text.replace(REFERENCE, (match, expr: string | undefined) => {
-      if (expr === undefined) return match;
-      if (NAME.test(expr)) {
-        const builtin = builtins[expr];
-        if (builtin !== undefined) return builtin;
-        variables.add(expr);
-        return match;
-      }
-      const colon = expr.indexOf(':');
-      const prefix = expr.slice(0, colon);
-      const rest = expr.slice(colon + 1);
-      if (prefix === 'env' && NAME.test(rest)) {
-        variables.add(rest);
-        return `\${${rest}}`;
-      }
-      if (prefix === 'input') {
-        const variable = envName(rest);
-        variables.add(variable);
-        notes.push(
-          `${field} of ${of} used the VS Code input ${match}: it is now \${${variable}}; export ${variable} before running mcpwatch`,
-        );
-        return `\${${variable}}`;
-      }
-      if (NAME.test(prefix) && rest.startsWith('-')) variables.add(prefix);
-      else
-        notes.push(`${field} of ${of} has ${match}, which mcpwatch cannot resolve: edit it in mcpwatch.yaml`);
-      return match;
-    });
-}
-
-function hasReference(text: string): boolean {
-  return /\$\{[^{}]*\}/.test(text.replaceAll('$${', ''));
+    replaceReferences(
+      text,
+      (reference, match) => {
+        switch (reference.type) {
+          case 'name': {
+            const builtin = builtins[reference.name];
+            if (builtin !== undefined) return builtin;
+            variables.add(reference.name);
+            return match;
+          }
+          case 'env':
+            variables.add(reference.name);
+            return `\${${reference.name}}`;
+          case 'default':
+            variables.add(reference.name);
+            return match;
+          case 'input': {
+            const variable = envName(reference.id);
+            variables.add(variable);
+            notes.push(
+              `${field} of ${of} used the VS Code input ${match}: it is now \${${variable}}; export ${variable} before running mcpwatch`,
+            );
+            return `\${${variable}}`;
+          }
+          case 'unknown':
+            notes.push(
+              `${field} of ${of} has ${match}, which mcpwatch cannot resolve: edit it in mcpwatch.yaml`,
+            );
+            return match;
+        }
+      },
+      '$${',
+    );
 }
 
 /** `remote-notes` + `API_KEY` → `REMOTE_NOTES_API_KEY`: a name a shell can export. */
