@@ -4,13 +4,12 @@ import { tooLarge } from './limits.js';
 export interface BodySource {
   pause(): void;
   resume(): void;
-  abort(error: Error): void;
+  /** Stops the transfer for good (the connection under it cannot be reused). */
+  abort(): void;
 }
 
 /** Bytes queued unread before the server is paused: bounds memory when nobody reads a body. */
 const HIGH_WATER = 64 * 1024;
-/** One shared error for bodies dropped on purpose: building a stack trace per probe is measurable. */
-const DISCARDED = new Error('The probe discarded the rest of the body');
 
 /**
  * A response body fed by the HTTP client's data events. A probe reads small JSON bodies whole or SSE
@@ -27,7 +26,6 @@ export class ResponseBody implements AsyncIterable<Buffer> {
   private collecting = false;
 
   private paused = false;
-  private stopped = false;
 
   constructor(private readonly source: BodySource) {}
 
@@ -55,11 +53,8 @@ export class ResponseBody implements AsyncIterable<Buffer> {
   }
 
   /** Stops the transfer; what was not read is dropped. */
-  destroy(error?: Error): void {
-    if (!this.stopped && !this.done) {
-      this.stopped = true;
-      this.source.abort(error ?? DISCARDED);
-    }
+  destroy(): void {
+    if (!this.done) this.source.abort();
     this.done = true;
     this.queue.length = 0;
     this.queued = 0;
