@@ -49,6 +49,11 @@ export interface ClientConfig {
 
 /** Reads and parses a client config file. The only I/O here is reading that one file. */
 export async function readClientConfig(file: string): Promise<ClientConfig> {
+  return parseClientConfig(await readJsoncFile(file), file);
+}
+
+/** A client config file's document; a missing, unreadable or malformed file is a usage error saying so. */
+export async function readJsoncFile(file: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -60,13 +65,11 @@ export async function readClientConfig(file: string): Promise<ClientConfig> {
         : `${file} cannot be read (${code ?? (error as Error).message}): check the path and its permissions`,
     );
   }
-  let doc: unknown;
   try {
-    doc = parseJsonc(text);
+    return parseJsonc(text);
   } catch (error) {
     throw new UsageError(`${file} is not valid JSON (${(error as Error).message}): fix the file and retry`);
   }
-  return parseClientConfig(doc, file);
 }
 
 /**

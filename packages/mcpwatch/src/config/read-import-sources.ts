@@ -1,8 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type ClientConfig, parseClientConfig, readClientConfig } from '../client-config.js';
-import { parseJsonc } from '../jsonc.js';
-import { UsageError } from '../usage-error.js';
+import { type ClientConfig, parseClientConfig, readClientConfig, readJsoncFile } from '../client-config.js';
 
 /**
  * Reads one client config for import. Claude Code's `~/.claude.json` is special: besides its user-scope
@@ -11,12 +8,7 @@ import { UsageError } from '../usage-error.js';
  */
 export async function readImportSource(file: string, cwd: string): Promise<ClientConfig> {
   if (path.basename(file) !== '.claude.json') return readClientConfig(file);
-  let doc: unknown;
-  try {
-    doc = parseJsonc(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`${file} cannot be read as JSON (${(error as Error).message}): check the file`);
-  }
+  const doc = await readJsoncFile(file);
   const root = (doc ?? {}) as { mcpServers?: object; projects?: Record<string, { mcpServers?: object }> };
   const servers = { ...root.mcpServers, ...root.projects?.[path.resolve(cwd)]?.mcpServers };
   const config = parseClientConfig({ mcpServers: servers }, file);
