@@ -55,8 +55,15 @@ const PREPARED = Symbol('mcpwatch.preparedOptions');
  * is frozen: a prepared value cannot drift from what was validated.
  */
 export function prepare<S extends z.ZodType>(schema: S, input: unknown): Readonly<z.output<S>> {
-  if (typeof input === 'object' && input !== null && PREPARED in input) return input as z.output<S>;
+  // The mark names the schema, so options prepared for one kind are still checked when given to another.
+  if (
+    typeof input === 'object' &&
+    input !== null &&
+    (input as { [PREPARED]?: unknown })[PREPARED] === schema
+  ) {
+    return input as z.output<S>;
+  }
   const parsed = schema.parse(input) as object;
-  Object.defineProperty(parsed, PREPARED, { value: true });
+  Object.defineProperty(parsed, PREPARED, { value: schema });
   return Object.freeze(parsed) as z.output<S>;
 }
