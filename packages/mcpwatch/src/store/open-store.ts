@@ -94,7 +94,16 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Kys
       `Schema name "${schema}" must be letters, digits and underscores.`,
     );
   }
-  const pool = new pg.Pool({ connectionString: url, types: pgTypes, connectionTimeoutMillis: 5000, max: 10 });
+  // Every wait is bounded: a new connection, or a free one from the pool, within 5 s; a row or table lock (another
+  // process stuck mid-transaction) within 30 s, after which the statement fails with "canceling statement due to
+  // lock timeout" instead of holding one of the ten connections for good.
+  const pool = new pg.Pool({
+    connectionString: url,
+    types: pgTypes,
+    connectionTimeoutMillis: 5000,
+    lock_timeout: 30_000,
+    max: 10,
+  });
   // An idle client that loses its server emits here; without a listener the process would crash.
   pool.on('error', () => {});
   try {
