@@ -99,35 +99,41 @@ describe('transition: drift', () => {
     expect(outs.flatMap((o) => o.events)).toEqual([]);
   });
 
-  it('reports a server version change once, old to new', () => {
-    const v = (version: string) => withTools(tools1, { serverInfo: { name: 'notes', version } });
-    const outs = play([v('1.0.0'), v('1.0.0'), DOWN, v('1.1.0'), v('1.1.0')]);
-    expect(outs.map((o) => o.events.map(label))).toEqual([[], [], [], ['server_version_changed'], []]);
-    expect(outs[3]?.events[0]?.evidence).toEqual({ name: 'notes', from: '1.0.0', to: '1.1.0' });
-  });
-
-  it('reports a new version of a watched package once, and a dist-tag moved back too', () => {
-    const npm = (version: string) => result('up', { npm: { name: '@acme/mcp-server', version } });
-    const outs = play([npm('1.0.0'), npm('1.0.0'), npm('1.1.0'), npm('1.1.0'), npm('1.0.0')]);
-    expect(outs.map((o) => o.events.map(label))).toEqual([
-      [],
-      [],
-      ['package_released'],
-      [],
-      ['package_released'],
-    ]);
-    expect(outs[2]?.events[0]?.evidence).toEqual({ name: '@acme/mcp-server', from: '1.0.0', to: '1.1.0' });
-  });
-
-  it('reports a protocol change: era, version and transport', () => {
-    const legacy = withTools(tools1, { era: 'legacy', protocolVersion: '2025-06-18' });
-    const modern = withTools(tools1, { era: 'modern', protocolVersion: '2026-07-28' });
-    const outs = play([legacy, legacy, modern]);
-    expect(outs.map((o) => o.events.map(label))).toEqual([[], [], ['protocol_changed']]);
-    expect(outs[2]?.events[0]?.evidence).toEqual({
-      from: { transport: 'streamable-http', era: 'legacy', version: '2025-06-18' },
-      to: { transport: 'streamable-http', era: 'modern', version: '2026-07-28' },
-    });
+  const version = (v: string) => withTools(tools1, { serverInfo: { name: 'notes', version: v } });
+  const npm = (v: string) => result('up', { npm: { name: '@acme/mcp-server', version: v } });
+  const legacy = withTools(tools1, { era: 'legacy', protocolVersion: '2025-06-18' });
+  const modern = withTools(tools1, { era: 'modern', protocolVersion: '2026-07-28' });
+  /** Inputs played a minute apart, the events each step announces, and the evidence of one step's event. */
+  const announced: [name: string, inputs: Input[], events: string[][], step: number, evidence: object][] = [
+    [
+      'a server version change once, old to new',
+      [version('1.0.0'), version('1.0.0'), DOWN, version('1.1.0'), version('1.1.0')],
+      [[], [], [], ['server_version_changed'], []],
+      3,
+      { name: 'notes', from: '1.0.0', to: '1.1.0' },
+    ],
+    [
+      'a new version of a watched package once, and a dist-tag moved back too',
+      [npm('1.0.0'), npm('1.0.0'), npm('1.1.0'), npm('1.1.0'), npm('1.0.0')],
+      [[], [], ['package_released'], [], ['package_released']],
+      2,
+      { name: '@acme/mcp-server', from: '1.0.0', to: '1.1.0' },
+    ],
+    [
+      'a protocol change: era, version and transport',
+      [legacy, legacy, modern],
+      [[], [], ['protocol_changed']],
+      2,
+      {
+        from: { transport: 'streamable-http', era: 'legacy', version: '2025-06-18' },
+        to: { transport: 'streamable-http', era: 'modern', version: '2026-07-28' },
+      },
+    ],
+  ];
+  it.each(announced)('reports %s', (_name, inputs, events, step, evidence) => {
+    const outs = play(inputs);
+    expect(outs.map((o) => o.events.map(label))).toEqual(events);
+    expect(outs[step]?.events[0]?.evidence).toEqual(evidence);
   });
 
   it('announces a certificate once per threshold crossed, and again after a renewal', () => {
