@@ -209,15 +209,26 @@ export function resolveServer(
     return { ...server, target: sub(server.target, 'the url'), headers };
   }
   const { command, args, env, cwd } = server.target;
-  const base = config.workspaceFolder ?? path.dirname(config.file);
   const target: StdioCommand = {
     command: sub(command, 'the command'),
     args: args.map((a, i) => sub(a, `argument ${i + 1}`)),
     env: mapValues(env, (v, k) => sub(v, `env "${k}"`)),
   };
-  if (cwd !== undefined) target.cwd = path.resolve(base, sub(cwd, 'the cwd'));
-  else if (config.workspaceFolder) target.cwd = config.workspaceFolder;
+  const folder = serverFolder(cwd === undefined ? undefined : sub(cwd, 'the cwd'), config);
+  if (folder !== undefined) target.cwd = folder;
   return { ...server, target, headers };
+}
+
+/**
+ * Where a client starts a stdio server: its `cwd`, relative to the project folder (or to the file's
+ * folder), or else the project folder of a project-scoped file; undefined for where mcpwatch runs.
+ */
+export function serverFolder(
+  cwd: string | undefined,
+  config: Pick<ClientConfig, 'file' | 'workspaceFolder'>,
+): string | undefined {
+  if (cwd === undefined) return config.workspaceFolder;
+  return path.resolve(config.workspaceFolder ?? path.dirname(config.file), cwd);
 }
 
 /** The editor variables a config's location defines; clients expand these besides the environment. */

@@ -1,5 +1,10 @@
-import path from 'node:path';
-import { type ClientConfig, type ClientServer, editorVariables, FORMAT_NAMES } from '../client-config.js';
+import {
+  type ClientConfig,
+  type ClientServer,
+  editorVariables,
+  FORMAT_NAMES,
+  serverFolder,
+} from '../client-config.js';
 import { hasReference, replaceReferences } from '../env-vars.js';
 
 /** A monitor as `mcpwatch import` writes it: only the fields that differ from the defaults. */
@@ -97,9 +102,8 @@ function toMonitor(
     }
     if (Object.keys(outEnv).length > 0) target.env = outEnv;
     // Clients start a project's servers in the project folder; the monitor must start them there too.
-    const base = config.workspaceFolder ?? path.dirname(path.resolve(config.file));
-    if (cwd !== undefined) target.cwd = path.resolve(base, carry(cwd, 'the cwd'));
-    else if (config.workspaceFolder) target.cwd = config.workspaceFolder;
+    const folder = serverFolder(cwd === undefined ? undefined : carry(cwd, 'the cwd'), config);
+    if (folder !== undefined) target.cwd = folder;
     monitor.target = target;
   }
   if (server.disabled) monitor.enabled = false;
