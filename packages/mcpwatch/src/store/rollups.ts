@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { bucketOf, HISTOGRAM_BUCKETS, HISTOGRAM_COLUMNS } from './latency-histogram.js';
-import type { Database, RollupTableName } from './schema.js';
+import type { Database, ResultsTable, RollupTableName } from './schema.js';
 import type { Granularity, Millis } from './store.js';
 
 export const GRANULARITIES: readonly Granularity[] = ['minute', 'hour', 'day'];
@@ -62,12 +62,8 @@ export function rollupUpdateSet(
   ].join(', ');
 }
 
-export interface Observation {
-  monitorId: number;
-  at: Millis;
-  status: 'up' | 'degraded' | 'down';
-  durationMs: number;
-}
+/** What a rollup needs of a result: the raw row being written is one. */
+export type Observation = Pick<ResultsTable, 'monitor_id' | 'at' | 'status' | 'duration_ms'>;
 
 export interface Delta {
   monitorId: number;
@@ -87,11 +83,11 @@ export function aggregate(observations: readonly Observation[], granularity: Gra
   const deltas = new Map<string, Delta>();
   for (const o of observations) {
     const start = bucketStart(o.at, granularity);
-    const key = `${o.monitorId}:${start}`;
+    const key = `${o.monitor_id}:${start}`;
     let d = deltas.get(key);
     if (!d) {
       d = {
-        monitorId: o.monitorId,
+        monitorId: o.monitor_id,
         bucketStart: start,
         checks: 0,
         ups: 0,
@@ -108,10 +104,10 @@ export function aggregate(observations: readonly Observation[], granularity: Gra
     if (o.status === 'up') d.ups++;
     else if (o.status === 'degraded') d.degraded++;
     else d.downs++;
-    d.sum += o.durationMs;
-    d.min = Math.min(d.min, o.durationMs);
-    d.max = Math.max(d.max, o.durationMs);
-    const bucket = bucketOf(o.durationMs);
+    d.sum += o.duration_ms;
+    d.min = Math.min(d.min, o.duration_ms);
+    d.max = Math.max(d.max, o.duration_ms);
+    const bucket = bucketOf(o.duration_ms);
     d.histogram[bucket] = (d.histogram[bucket] ?? 0) + 1;
   }
   return [...deltas.values()];

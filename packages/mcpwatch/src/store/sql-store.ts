@@ -3,7 +3,7 @@ import * as heartbeats from './heartbeats.js';
 import * as history from './history.js';
 import { claimOutbox, completeOutbox, failOutbox } from './outbox.js';
 import { prune } from './retention.js';
-import { addToRollup, GRANULARITIES, type Observation } from './rollups.js';
+import { addToRollup, GRANULARITIES } from './rollups.js';
 import { toMillis, toMonitor } from './row-mappers.js';
 import type { Database } from './schema.js';
 import type { ResultRow, SqliteResultWriter } from './sqlite-writer.js';
@@ -201,22 +201,19 @@ export class SqlStore implements Store {
     trx: Kysely<Database>,
     batch: ReadonlyArray<{ monitorId: number; result: CheckResult }>,
   ) {
-    const observations: Observation[] = [];
-    const rows = batch.map(({ monitorId, result }): ResultRow => {
-      const at = toMillis(result.startedAt);
-      observations.push({ monitorId, at, status: result.status, durationMs: result.durationMs });
-      return {
+    const rows = batch.map(
+      ({ monitorId, result }): ResultRow => ({
         monitor_id: monitorId,
-        at,
+        at: toMillis(result.startedAt),
         status: result.status,
         reason: result.reason ?? null,
         duration_ms: result.durationMs,
         timings: compactTimings(result.timings),
         message: result.status === 'up' ? null : result.message,
-      };
-    });
+      }),
+    );
     if (this.sqliteWriter) {
-      this.sqliteWriter.write(rows, observations);
+      this.sqliteWriter.write(rows);
       return;
     }
     for (let i = 0; i < rows.length; i += RESULT_ROWS_PER_STATEMENT) {
@@ -226,7 +223,7 @@ export class SqlStore implements Store {
         .execute();
     }
     for (const granularity of GRANULARITIES) {
-      await addToRollup(trx, this.dialect, granularity, observations);
+      await addToRollup(trx, this.dialect, granularity, rows);
     }
   }
 

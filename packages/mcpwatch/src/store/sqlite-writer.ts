@@ -1,13 +1,6 @@
 import type Sqlite from 'better-sqlite3';
 import { HISTOGRAM_COLUMNS } from './latency-histogram.js';
-import {
-  aggregate,
-  GRANULARITIES,
-  type Observation,
-  ROLLUP_COLUMNS,
-  ROLLUP_TABLE,
-  rollupUpdateSet,
-} from './rollups.js';
+import { aggregate, GRANULARITIES, ROLLUP_COLUMNS, ROLLUP_TABLE, rollupUpdateSet } from './rollups.js';
 import type { ResultsTable } from './schema.js';
 import type { Granularity } from './store.js';
 
@@ -35,12 +28,12 @@ export class SqliteResultWriter {
     );
   }
 
-  write(rows: readonly ResultRow[], observations: readonly Observation[]): void {
+  write(rows: readonly ResultRow[]): void {
     for (const r of rows) {
       this.insertResult.run(r.monitor_id, r.at, r.status, r.reason, r.duration_ms, r.timings, r.message);
     }
     for (const granularity of GRANULARITIES) {
-      for (const d of aggregate(observations, granularity)) {
+      for (const d of aggregate(rows, granularity)) {
         const base = [d.monitorId, d.bucketStart, d.checks, d.ups, d.degraded, d.downs, d.sum, d.min, d.max];
         const nonZero = d.histogram.flatMap((count, i) => (count > 0 ? [i] : []));
         const only = nonZero.length === 1 ? (nonZero[0] as number) : undefined;
