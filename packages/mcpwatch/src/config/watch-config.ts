@@ -30,6 +30,8 @@ export class ConfigWatcher extends EventEmitter<ConfigWatcherEvents> {
   #text: string;
   #watcher: FSWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
+  /** Reloads run one after another, so a slow read of an older save cannot land after a newer one. */
+  #reloading: Promise<void> = Promise.resolve();
   #options: WatchOptions;
 
   private constructor(file: string, config: Config, text: string, options: WatchOptions) {
@@ -65,7 +67,9 @@ export class ConfigWatcher extends EventEmitter<ConfigWatcherEvents> {
       // Some platforms do not say which file changed; then any change in the directory is worth a look.
       if (changed !== null && changed !== name) return;
       clearTimeout(this.#timer);
-      this.#timer = setTimeout(() => void this.#reload(), this.#options.debounceMs ?? 200);
+      this.#timer = setTimeout(() => {
+        this.#reloading = this.#reloading.then(() => this.#reload());
+      }, this.#options.debounceMs ?? 200);
     });
     this.#watcher.on('error', (error) => {
       this.emit('invalid', new ConfigError(this.file, [problem(`cannot be watched (${error.message})`)]));
@@ -86,8 +90,17 @@ export class ConfigWatcher extends EventEmitter<ConfigWatcherEvents> {
     try {
       this.#config = parseConfig(text, this.file, this.#options.source);
     } catch (error) {
-      if (error instanceof ConfigError) this.emit('invalid', error);
-      else throw error;
+      // Anything else is a bug, but it must not end the process (nothing awaits this): report it instead.
+      this.emit(
+        'invalid',
+        error instanceof ConfigError
+          ? error
+          : new ConfigError(this.file, [
+              problem(
+                `could not be loaded (${(error as Error).message}): the last good config stays in force; this is a bug in mcpwatch, please report it`,
+              ),
+            ]),
+      );
       return;
     }
     this.emit('reload', this.#config);
