@@ -227,11 +227,21 @@ export class SqlStore implements Store {
     }
   }
 
-  async setState(monitorId: number, expectedVersion: number, next: NextState, events: EventInput[] = []) {
+  /**
+   * A state write and what goes with it, in one transaction. State first: a losing writer stops before touching
+   * anything else, and holds the row lock that orders writers of one monitor in PostgreSQL. False, with nothing
+   * written, when another writer changed the state first.
+   */
+  private async writeIfCurrent(
+    monitorId: number,
+    expectedVersion: number,
+    next: NextState,
+    rest: (trx: Kysely<Database>) => Promise<void>,
+  ): Promise<boolean> {
     try {
       await this.tx(async (trx) => {
         await this.writeState(trx, monitorId, expectedVersion, next);
-        await history.writeEvents(trx, monitorId, events);
+        await rest(trx);
       });
       return true;
     } catch (error) {
@@ -240,26 +250,28 @@ export class SqlStore implements Store {
     }
   }
 
-  async recordCheck(
+  setState(
+    monitorId: number,
+    expectedVersion: number,
+    next: NextState,
+    events: EventInput[] = [],
+  ): Promise<boolean> {
+    return this.writeIfCurrent(monitorId, expectedVersion, next, (trx) =>
+      history.writeEvents(trx, monitorId, events),
+    );
+  }
+
+  recordCheck(
     monitorId: number,
     result: CheckResult,
     expectedVersion: number,
     next: NextState,
     events: EventInput[] = [],
   ): Promise<boolean> {
-    try {
-      await this.tx(async (trx) => {
-        // State first: a losing writer stops before touching anything else, and holds the row lock that orders
-        // writers of one monitor in PostgreSQL.
-        await this.writeState(trx, monitorId, expectedVersion, next);
-        await this.writeResults(trx, [{ monitorId, result }]);
-        await history.writeEvents(trx, monitorId, events);
-      });
-      return true;
-    } catch (error) {
-      if (error instanceof LostRace) return false;
-      throw error;
-    }
+    return this.writeIfCurrent(monitorId, expectedVersion, next, async (trx) => {
+      await this.writeResults(trx, [{ monitorId, result }]);
+      await history.writeEvents(trx, monitorId, events);
+    });
   }
 
   async recordResults(batch: ReadonlyArray<{ monitorId: number; result: CheckResult }>): Promise<void> {
