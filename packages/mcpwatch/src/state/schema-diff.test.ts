@@ -205,6 +205,17 @@ describe('diffSchema', () => {
     expect(diffSchema(prev, next, 'output')).toEqual([{ severity: 'compatible', path: '', what }]);
   });
 
+  it('reads property names as own keys, so one named like an Object method is removed and added', () => {
+    const named = (name: string) => ({ type: 'object', properties: { [name]: { type: 'string' } } });
+    const empty = { type: 'object', properties: {} };
+    expect(diffSchema(named('constructor'), empty, 'input')).toEqual([
+      { severity: 'breaking', path: 'constructor', what: 'removed' },
+    ]);
+    expect(diffSchema(empty, named('toString'), 'input')).toEqual([
+      { severity: 'compatible', path: 'toString', what: 'added, optional' },
+    ]);
+  });
+
   it('treats a missing schema as accepting anything', () => {
     expect(diffSchema(undefined, base, 'input').some((c) => c.severity === 'breaking')).toBe(true);
     expect(diffSchema(base, undefined, 'input').every((c) => c.what !== 'now required')).toBe(true);

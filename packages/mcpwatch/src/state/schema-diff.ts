@@ -192,8 +192,9 @@ function compareProperties(
   const names = [...new Set([...Object.keys(a), ...Object.keys(b), ...reqA, ...reqB])].sort();
   for (const name of names) {
     const at = join(path, name);
-    const inA = name in a;
-    const inB = name in b;
+    // Own keys only: a property named `constructor` or `toString` is not inherited from Object.
+    const inA = Object.hasOwn(a, name);
+    const inB = Object.hasOwn(b, name);
     if (inA && !inB) {
       // A caller still sending it, or a reader still reading it, is broken either way.
       out.push({ severity: 'breaking', path: at, what: 'removed' });

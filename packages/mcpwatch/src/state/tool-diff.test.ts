@@ -131,6 +131,16 @@ describe('diffTools', () => {
     expect(spelledOut.changed[0]?.annotations).toEqual([]);
   });
 
+  it('reads annotation keys as own keys, so one named like an Object method is plainly removed', () => {
+    const diff = diffTools(
+      [edit(append, { annotations: { toString: 'x' } })],
+      [edit(append, { annotations: {} })],
+    );
+    expect(diff.changed[0]?.annotations).toEqual([
+      { key: 'toString', from: 'x', to: undefined, risky: false },
+    ]);
+  });
+
   it('reports a title change without calling it breaking', () => {
     const diff = diffTools(list, [edit(search, { title: 'Note search' }), append]);
     expect(diff.changed[0]?.title).toEqual({ from: undefined, to: 'Note search' });

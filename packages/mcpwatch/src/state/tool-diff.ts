@@ -56,12 +56,12 @@ export interface ToolDiff {
  * The spec's defaults for the behaviour hints, so "absent" and "the default, spelled out" compare equal,
  * and the direction that makes a tool riskier.
  */
-const HINTS: Record<string, { default: boolean; riskyWhen: boolean }> = {
-  readOnlyHint: { default: false, riskyWhen: false },
-  destructiveHint: { default: true, riskyWhen: true },
-  idempotentHint: { default: false, riskyWhen: false },
-  openWorldHint: { default: true, riskyWhen: true },
-};
+const HINTS = new Map<string, { default: boolean; riskyWhen: boolean }>([
+  ['readOnlyHint', { default: false, riskyWhen: false }],
+  ['destructiveHint', { default: true, riskyWhen: true }],
+  ['idempotentHint', { default: false, riskyWhen: false }],
+  ['openWorldHint', { default: true, riskyWhen: true }],
+]);
 
 export function diffTools(previous: readonly ToolInfo[], current: readonly ToolInfo[]): ToolDiff {
   const before = new Map(previous.map((t) => [t.name, t]));
@@ -127,13 +127,15 @@ function diffAnnotations(previous: unknown, current: unknown): AnnotationChange[
   const a = asRecord(previous);
   const b = asRecord(current);
   const out: AnnotationChange[] = [];
+  // Own keys only, so a key named like an Object method (`toString`) reads as absent on the side without it.
+  const own = (r: Record<string, unknown>, key: string) => (Object.hasOwn(r, key) ? r[key] : undefined);
   for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
-    const hint = HINTS[key];
-    const from = a[key] ?? hint?.default;
-    const to = b[key] ?? hint?.default;
+    const hint = HINTS.get(key);
+    const from = own(a, key) ?? hint?.default;
+    const to = own(b, key) ?? hint?.default;
     if (canonicalJson(from) === canonicalJson(to)) continue;
     const risky = hint !== undefined && to === hint.riskyWhen && from !== hint.riskyWhen;
-    out.push({ key, from: a[key], to: b[key], risky });
+    out.push({ key, from: own(a, key), to: own(b, key), risky });
   }
   return out;
 }
@@ -152,7 +154,7 @@ export function describeChange(change: ToolChange): string[] {
   const breaking = schema('breaking').map((s) => `breaking: ${s}`);
   const risky = change.annotations
     .filter((a) => a.risky)
-    .map((a) => `risky: ${a.key} now ${String(a.to ?? HINTS[a.key]?.default)}`);
+    .map((a) => `risky: ${a.key} now ${String(a.to ?? HINTS.get(a.key)?.default)}`);
   const description = change.description
     ? [
         change.description.level === 'suspicious'
