@@ -10,10 +10,9 @@ import {
   resolveServer,
   selectServers,
 } from './client-config.js';
+import { claudeCodeLocalDb, fixture } from './test-fixtures/client-configs.js';
 import { UsageError } from './usage-error.js';
 
-const fixtures = fileURLToPath(new URL('./test-fixtures/client-configs/', import.meta.url));
-const fixture = (name: string) => path.join(fixtures, name);
 /** The named server of a config; a missing one fails the test here rather than as a type error. */
 function server(config: ClientConfig, name: string): ClientServer {
   const found = config.servers.find((s) => s.name === name);
@@ -55,12 +54,7 @@ describe('client config formats', () => {
     expect(sentry).toMatchObject({ transport: 'sse', target: 'https://mcp.sentry.dev/sse', headers: {} });
     expect(db).toMatchObject({
       transport: 'stdio',
-      target: {
-        command: 'node',
-        args: ['./tools/db-server.js', '--readonly'],
-        env: { DB_URL: 'postgres://db' },
-        cwd: fixture('claude-code'),
-      },
+      target: claudeCodeLocalDb({ DB_URL: 'postgres://db' }),
     });
     const overridden = resolveServer(server(config, 'api-server'), config, {
       env: { ...env, API_BASE_URL: 'http://127.0.0.1:3000' },

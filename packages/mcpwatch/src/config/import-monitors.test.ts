@@ -1,17 +1,15 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseClientConfig, readClientConfig } from '../client-config.js';
+import { claudeCodeLocalDb, fixture } from '../test-fixtures/client-configs.js';
 import { candidateFiles, discoverClientConfigs } from './discover-client-configs.js';
 import { envName, importMonitors } from './import-monitors.js';
 import { parseConfig } from './load-config.js';
 import { mergeMonitors } from './merge-config.js';
 import { readImportSource } from './read-import-sources.js';
 
-const fixtures = fileURLToPath(new URL('../test-fixtures/client-configs/', import.meta.url));
-const fixture = (name: string) => path.join(fixtures, name);
 const home = '/home/someone';
 
 describe('importMonitors, from each client format', () => {
@@ -46,12 +44,7 @@ describe('importMonitors, from each client format', () => {
       {
         name: 'local-db',
         kind: 'mcp',
-        target: {
-          command: 'node',
-          args: ['./tools/db-server.js', '--readonly'],
-          env: { DB_URL: '${DB_URL}' },
-          cwd: fixture('claude-code'),
-        },
+        target: claudeCodeLocalDb({ DB_URL: '${DB_URL}' }),
       },
     ]);
   });
