@@ -56,7 +56,7 @@ function openSqlite(
   path: string,
   options: OpenStoreOptions,
 ): { db: Kysely<Database>; database: Sqlite.Database } {
-  let database: Sqlite.Database;
+  let database: Sqlite.Database | undefined;
   try {
     if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
     database = new Sqlite(path);
@@ -67,9 +67,11 @@ function openSqlite(
     database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     database.pragma('foreign_keys = ON');
   } catch (error) {
+    // A file that opens but fails its first pragma (not a database, read-only) is closed, not left open.
+    database?.close();
     throw new StoreError(
       'store_open_failed',
-      `Cannot open the SQLite database at ${path}: ${(error as Error).message}. Check that the directory is writable and the disk has room.`,
+      `Cannot open the SQLite database at ${path}: ${(error as Error).message}. Check that the path names a SQLite database or a new file, in a writable directory on a disk with room.`,
       { cause: error },
     );
   }
