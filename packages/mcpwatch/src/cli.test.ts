@@ -45,6 +45,13 @@ function mcpwatch(args: string[], env: Record<string, string> = {}): Promise<Run
   });
 }
 
+/** Runs mcpwatch and checks its exit code, showing the command line and stderr when it differs. */
+async function exits(code: number, args: string[], env?: Record<string, string>): Promise<Run> {
+  const run = await mcpwatch(args, env);
+  expect(run.code, `mcpwatch ${args.join(' ')}\n${run.stderr}`).toBe(code);
+  return run;
+}
+
 const json = <T = ProbeResult>(run: Run): T => JSON.parse(run.stdout) as T;
 
 let server: ExampleServer;
@@ -73,9 +80,8 @@ afterAll(async () => {
 
 describe('mcpwatch probe <url>', () => {
   it('exits 0 and prints only the ProbeResult with --json', async () => {
-    const run = await mcpwatch(['probe', '--json', server.url]);
+    const run = await exits(0, ['probe', '--json', server.url]);
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
     const result = json(run);
     expect(result).toMatchObject({
       kind: 'mcp',
@@ -88,7 +94,7 @@ describe('mcpwatch probe <url>', () => {
   });
 
   it('prints the human report without colour into a pipe, checking a legacy tool call', async () => {
-    const run = await mcpwatch([
+    const run = await exits(0, [
       'probe',
       '--era',
       'legacy',
@@ -102,7 +108,6 @@ describe('mcpwatch probe <url>', () => {
       '42',
       server.url,
     ]);
-    expect(run.code).toBe(0);
     expect(run.stdout.split('\n')[0]).toBe(`UP  ${server.url}`);
     expect(run.stdout).toContain('  era        legacy, protocol 2025-11-25\n');
     expect(run.stdout).toContain('  call       add -> "42"\n');
@@ -123,21 +128,18 @@ describe('mcpwatch probe <url>', () => {
   });
 
   it('exits 2 when nothing listens, naming the reason', async () => {
-    const run = await mcpwatch(['probe', '--json', closedUrl]);
-    expect(run.code).toBe(2);
+    const run = await exits(2, ['probe', '--json', closedUrl]);
     expect(json(run)).toMatchObject({ status: 'down', reason: 'connect_refused', phase: 'connect' });
-    const human = await mcpwatch(['probe', closedUrl]);
-    expect(human.code).toBe(2);
+    const human = await exits(2, ['probe', closedUrl]);
     expect(human.stdout).toContain(
       'reason: connect_refused (connect phase): Nothing is listening on that port',
     );
   });
 
   it('exits 2 when an expected tool is missing or a check on the call fails', async () => {
-    const missing = await mcpwatch(['probe', '--json', '--expect-tool', 'deploy', server.url]);
-    expect(missing.code).toBe(2);
+    const missing = await exits(2, ['probe', '--json', '--expect-tool', 'deploy', server.url]);
     expect(json(missing)).toMatchObject({ status: 'down', reason: 'tool_missing' });
-    const wrong = await mcpwatch([
+    const wrong = await exits(2, [
       'probe',
       '--call',
       'echo',
@@ -147,7 +149,6 @@ describe('mcpwatch probe <url>', () => {
       'bye',
       server.url,
     ]);
-    expect(wrong.code).toBe(2);
     expect(wrong.stdout).toContain('FAIL text_contains');
   });
 
@@ -174,16 +175,14 @@ describe('mcpwatch probe <url>', () => {
   });
 
   it('shows help with exit code 0', async () => {
-    const run = await mcpwatch(['probe', '--help']);
-    expect(run.code).toBe(0);
+    const run = await exits(0, ['probe', '--help']);
     expect(run.stdout).toContain('--expect-tool <name>');
   });
 });
 
 describe('mcpwatch probe -- <command>', () => {
   it('exits 0 for the reference server over stdio', async () => {
-    const run = await mcpwatch(['probe', '--json', '--', process.execPath, everything, 'stdio']);
-    expect(run.code).toBe(0);
+    const run = await exits(0, ['probe', '--json', '--', process.execPath, everything, 'stdio']);
     const result = json(run);
     expect(result).toMatchObject({ status: 'up', mcp: { transport: 'stdio', era: 'legacy' } });
     expect(result.mcp?.tools?.map((t) => t.name)).toContain('echo');
@@ -191,21 +190,19 @@ describe('mcpwatch probe -- <command>', () => {
 
   it('exits 1 when a server writes a banner to stdout', async () => {
     const banner = `console.log('welcome to my server'); import(require('node:url').pathToFileURL(process.argv[1]).href)`;
-    const run = await mcpwatch(['probe', '--', process.execPath, '-e', banner, everything]);
-    expect(run.code).toBe(1);
+    const run = await exits(1, ['probe', '--', process.execPath, '-e', banner, everything]);
     expect(run.stdout.split('\n')[0]).toMatch(/^DEGRADED /);
     expect(run.stdout).toContain('WARN stdout_clean');
   });
 
   it('exits 2 and shows its last stderr lines when the server dies', async () => {
-    const run = await mcpwatch([
+    const run = await exits(2, [
       'probe',
       '--',
       process.execPath,
       '-e',
       'console.error("loading config"); console.error("Error: DATABASE_URL is not set"); process.exit(3)',
     ]);
-    expect(run.code).toBe(2);
     expect(run.stdout).toContain('reason: process_exited');
     expect(run.stdout).toContain('  exit code  3\n');
     expect(run.stdout).toContain(
@@ -214,8 +211,7 @@ describe('mcpwatch probe -- <command>', () => {
   });
 
   it('exits 2 when the command does not exist', async () => {
-    const run = await mcpwatch(['probe', '--json', '--', 'mcpwatch-no-such-command']);
-    expect(run.code).toBe(2);
+    const run = await exits(2, ['probe', '--json', '--', 'mcpwatch-no-such-command']);
     expect(json(run)).toMatchObject({ status: 'down', reason: 'spawn_failed' });
   });
 });
@@ -233,8 +229,7 @@ describe('mcpwatch probe --config', () => {
         },
       }),
     );
-    const run = await mcpwatch(['probe', '--json', '--config', file, '--all'], { EXAMPLE_URL: server.url });
-    expect(run.code).toBe(2);
+    const run = await exits(2, ['probe', '--json', '--config', file, '--all'], { EXAMPLE_URL: server.url });
     const results = json<ProbeResult[]>(run);
     expect(results.map((r) => [r.target, r.status])).toEqual([
       [server.url, 'up'],
@@ -242,14 +237,12 @@ describe('mcpwatch probe --config', () => {
       [closedUrl, 'down'],
     ]);
 
-    const one = await mcpwatch(['probe', '--config', file, '--server', 'example'], {
+    const one = await exits(0, ['probe', '--config', file, '--server', 'example'], {
       EXAMPLE_URL: server.url,
     });
-    expect(one.code).toBe(0);
     expect(one.stdout.split('\n')[0]).toBe(`UP  example  ${server.url}`);
 
-    const human = await mcpwatch(['probe', '--config', file, '--all'], { EXAMPLE_URL: server.url });
-    expect(human.code).toBe(2);
+    const human = await exits(2, ['probe', '--config', file, '--all'], { EXAMPLE_URL: server.url });
     expect(human.stdout).toContain('3 servers: 2 up, 0 degraded, 1 down\n');
   });
 
@@ -259,21 +252,18 @@ describe('mcpwatch probe --config', () => {
       file,
       JSON.stringify({ mcpServers: { a: { url: '${MCPWATCH_TEST_UNSET}' }, b: { command: 'b' } } }),
     );
-    const unknown = await mcpwatch(['probe', '--config', file, '--server', 'c']);
-    expect(unknown.code).toBe(3);
+    const unknown = await exits(3, ['probe', '--config', file, '--server', 'c']);
     expect(unknown.stderr).toBe(`mcpwatch: There is no server "c" in ${file}: pick one of a, b\n`);
-    const unset = await mcpwatch(['probe', '--config', file, '--server', 'a']);
-    expect(unset.code).toBe(3);
+    const unset = await exits(3, ['probe', '--config', file, '--server', 'a']);
     expect(unset.stderr).toContain(`\${MCPWATCH_TEST_UNSET} in the url of server "a" in ${file} is not set`);
-    const missing = await mcpwatch(['probe', '--config', path.join(tmp, 'nope.json'), '--all']);
-    expect(missing.code).toBe(3);
+    const missing = await exits(3, ['probe', '--config', path.join(tmp, 'nope.json'), '--all']);
     expect(missing.stderr).toMatch(/nope.json does not exist/);
   });
 });
 
 describe('mcpwatch probe http / tcp', () => {
   it('checks a health endpoint', async () => {
-    const ok = await mcpwatch([
+    const ok = await exits(0, [
       'probe',
       'http',
       '--json-path',
@@ -282,26 +272,22 @@ describe('mcpwatch probe http / tcp', () => {
       '"ok"',
       server.healthUrl,
     ]);
-    expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('  http       status 200');
-    const wrong = await mcpwatch(['probe', 'http', '--json', '--expect-status', '200', `${server.url}-nope`]);
-    expect(wrong.code).toBe(2);
+    const wrong = await exits(2, ['probe', 'http', '--json', '--expect-status', '200', `${server.url}-nope`]);
     expect(json(wrong)).toMatchObject({ kind: 'http', reason: 'http_status', http: { status: 404 } });
   });
 
   it('checks a TCP port', async () => {
     const port = new URL(server.url).port;
-    const up = await mcpwatch(['probe', 'tcp', '--json', `127.0.0.1:${port}`]);
-    expect(up.code).toBe(0);
+    const up = await exits(0, ['probe', 'tcp', '--json', `127.0.0.1:${port}`]);
     expect(json(up)).toMatchObject({ kind: 'tcp', status: 'up' });
-    expect((await mcpwatch(['probe', 'tcp', 'no-port-here'])).code).toBe(3);
+    await exits(3, ['probe', 'tcp', 'no-port-here']);
   });
 });
 
 describe('mcpwatch demo', () => {
   it('probes the example server in both eras and over HTTP, then exits 0', async () => {
-    const run = await mcpwatch(['demo']);
-    expect(run.code).toBe(0);
+    const run = await exits(0, ['demo']);
     expect(run.stdout).toContain('UP  example, modern era');
     expect(run.stdout).toContain('UP  example, legacy era');
     expect(run.stdout).toContain('UP  example, /healthz');
