@@ -75,6 +75,15 @@ describe('transition: drift', () => {
     });
   });
 
+  it('re-keys the snapshot without an event when the list differs only in a default spelled out', () => {
+    const spelled = tools1.map((t) =>
+      t.name === 'append' ? { ...t, annotations: { destructiveHint: true } } : t,
+    );
+    const outs = playWithSnapshots([withTools(tools1), withTools(spelled)]);
+    expect(outs.flatMap((o) => o.events.map(label))).toEqual([]);
+    expect(outs[1]?.state.toolsHash).toBe(toolsHash(spelled));
+  });
+
   it('keeps the last tool list through failed checks that never reached it', () => {
     const outs = playWithSnapshots([withTools(tools1), DOWN, DOWN, withTools(tools1)]);
     expect(outs.flatMap((o) => o.events.map(label))).toEqual([]);

@@ -1,6 +1,6 @@
 import type { ToolInfo } from '@mcpwatch/probe';
 import { describe, expect, it } from 'vitest';
-import { diffTools, summary } from './tool-diff.js';
+import { diffTools, isEmpty, summary } from './tool-diff.js';
 
 const search: ToolInfo = {
   name: 'search',
@@ -128,7 +128,8 @@ describe('diffTools', () => {
     expect(destructive.changed[0]?.annotations[0]).toMatchObject({ key: 'destructiveHint', risky: true });
 
     const spelledOut = diffTools([append], [edit(append, { annotations: { destructiveHint: true } })]);
-    expect(spelledOut.changed[0]?.annotations).toEqual([]);
+    expect(spelledOut.changed).toEqual([]);
+    expect(isEmpty(spelledOut)).toBe(true);
   });
 
   it('reads annotation keys as own keys, so one named like an Object method is plainly removed', () => {

@@ -85,7 +85,13 @@ export function diffTools(previous: readonly ToolInfo[], current: readonly ToolI
   for (const tool of current) {
     const old = before.get(tool.name);
     if (old === undefined || canonicalJson(old) === canonicalJson(tool)) continue;
-    changed.push(diffTool(old, tool, others(names, tool.name)));
+    const change = diffTool(old, tool, others(names, tool.name));
+    // A tool that differs only in what means nothing to a client (a hint's default spelled out) is unchanged.
+    const meaningful =
+      change.input.length + change.output.length + change.annotations.length > 0 ||
+      change.title !== undefined ||
+      change.description !== undefined;
+    if (meaningful) changed.push(change);
   }
   changed.sort(byName);
   return { added, removed, changed, breaking: removed.length > 0 || changed.some((c) => c.breaking) };
