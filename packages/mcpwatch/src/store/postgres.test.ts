@@ -29,10 +29,13 @@ if (unreachable === undefined) {
     return {
       open: () => openStore(URL, { schema }),
       dispose: async () => {
-        const client = new pg.Client({ connectionString: URL });
-        await client.connect();
-        await client.query(`drop schema if exists "${schema}" cascade`);
-        await client.end();
+        const client = new pg.Client({ connectionString: URL, connectionTimeoutMillis: 3000 });
+        try {
+          await client.connect();
+          await client.query(`drop schema if exists "${schema}" cascade`);
+        } finally {
+          await client.end().catch(() => {});
+        }
       },
     };
   });
