@@ -28,16 +28,6 @@ export function label(e: MonitorEvent): string {
   return e.incident === undefined ? e.kind : `${e.kind}+${e.incident}`;
 }
 
-/** Runs inputs one minute apart and returns every step's output. */
-export function play(inputs: Input[], config: Partial<TransitionConfig> = {}) {
-  let state = initialState(new Date(T0));
-  return inputs.map((input, i) => {
-    const out = transition(state, input, new Date(T0 + (i + 1) * MINUTE), config);
-    state = out.state;
-    return out;
-  });
-}
-
 export const tools1: ToolInfo[] = [
   {
     name: 'search',
@@ -57,21 +47,28 @@ export function withTools(tools: ToolInfo[], extra: Partial<NonNullable<CheckRes
   });
 }
 
-/** Like `play`, but hands each result the tool list stored under the state's hash, as the service does. */
-export function playWithSnapshots(inputs: Input[], config: Partial<TransitionConfig> = {}) {
-  const snapshots = new Map<string, readonly ToolInfo[]>();
+/**
+ * Runs inputs one minute apart and returns every step's output. With `snapshots`, hands each result the
+ * tool list stored under the state's hash, as the service does; without, a tool change has hashes only.
+ */
+export function play(inputs: Input[], config: Partial<TransitionConfig> = {}, { snapshots = false } = {}) {
+  const stored = new Map<string, readonly ToolInfo[]>();
   let state = initialState(new Date(T0));
   return inputs.map((input, i) => {
     let step = input;
-    if (input.kind === 'result' && state.toolsHash !== undefined) {
-      const previousTools = snapshots.get(state.toolsHash);
+    if (input.kind === 'result') {
+      const previousTools =
+        snapshots && state.toolsHash !== undefined ? stored.get(state.toolsHash) : undefined;
       if (previousTools !== undefined) step = { ...input, previousTools };
-    }
-    if (input.kind === 'result' && input.result.mcp?.tools && input.result.mcp.toolsHash) {
-      snapshots.set(input.result.mcp.toolsHash, input.result.mcp.tools);
+      const mcp = input.result.mcp;
+      if (mcp?.tools && mcp.toolsHash) stored.set(mcp.toolsHash, mcp.tools);
     }
     const out = transition(state, step, new Date(T0 + (i + 1) * MINUTE), config);
     state = out.state;
     return out;
   });
+}
+
+export function playWithSnapshots(inputs: Input[], config: Partial<TransitionConfig> = {}) {
+  return play(inputs, config, { snapshots: true });
 }
