@@ -1,6 +1,21 @@
 import type { Selectable } from 'kysely';
-import type { EventsTable, HeartbeatsTable, IncidentsTable, MonitorsTable } from './schema.js';
-import type { Heartbeat, Incident, Millis, Monitor, StoredEvent } from './store.js';
+import type {
+  EventsTable,
+  HeartbeatsTable,
+  IncidentsTable,
+  MonitorStateTable,
+  MonitorsTable,
+  ResultsTable,
+} from './schema.js';
+import type {
+  Heartbeat,
+  Incident,
+  Millis,
+  Monitor,
+  MonitorState,
+  StoredEvent,
+  StoredResult,
+} from './store.js';
 
 /** A time as callers give it (epoch ms, or ISO text as the probe and state machine write it) as stored. */
 export function toMillis(at: Millis | string): Millis {
@@ -20,6 +35,29 @@ export function toMonitor(row: Selectable<MonitorsTable>): Monitor {
     enabled: Number(row.enabled) === 1,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
+  };
+}
+
+export function toState(row: Selectable<MonitorStateTable>): MonitorState {
+  return {
+    status: row.status as MonitorState['status'],
+    since: Number(row.since),
+    lastCheckAt: row.last_check_at === null ? null : Number(row.last_check_at),
+    data: JSON.parse(row.data),
+    version: Number(row.version),
+  };
+}
+
+export function toResult(row: Selectable<ResultsTable>): StoredResult {
+  return {
+    id: Number(row.id),
+    monitorId: Number(row.monitor_id),
+    at: Number(row.at),
+    status: row.status as StoredResult['status'],
+    reason: row.reason,
+    durationMs: Number(row.duration_ms),
+    timings: row.timings ? JSON.parse(row.timings) : {},
+    message: row.message,
   };
 }
 

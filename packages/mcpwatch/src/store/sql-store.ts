@@ -4,7 +4,7 @@ import * as history from './history.js';
 import { claimOutbox, completeOutbox, failOutbox } from './outbox.js';
 import { prune } from './retention.js';
 import { addToRollup, GRANULARITIES } from './rollups.js';
-import { toMillis, toMonitor } from './row-mappers.js';
+import { toMillis, toMonitor, toResult, toState } from './row-mappers.js';
 import type { Database } from './schema.js';
 import type { ResultRow, SqliteResultWriter } from './sqlite-writer.js';
 import type {
@@ -170,14 +170,7 @@ export class SqlStore implements Store {
       .selectAll()
       .where('monitor_id', '=', monitorId)
       .executeTakeFirst();
-    if (!row) return undefined;
-    return {
-      status: row.status as MonitorState['status'],
-      since: Number(row.since),
-      lastCheckAt: row.last_check_at === null ? null : Number(row.last_check_at),
-      data: JSON.parse(row.data),
-      version: Number(row.version),
-    };
+    return row && toState(row);
   }
 
   /** The conditional update at the heart of every state write (healthchecks' "update … where status = old"). */
@@ -290,16 +283,7 @@ export class SqlStore implements Store {
       .orderBy('id', 'desc')
       .limit(limit)
       .execute();
-    return rows.map((row) => ({
-      id: Number(row.id),
-      monitorId: Number(row.monitor_id),
-      at: Number(row.at),
-      status: row.status as StoredResult['status'],
-      reason: row.reason,
-      durationMs: Number(row.duration_ms),
-      timings: row.timings ? JSON.parse(row.timings) : {},
-      message: row.message,
-    }));
+    return rows.map(toResult);
   }
 
   uptime(monitorId: number, range: Range): Promise<UptimeSummary> {
