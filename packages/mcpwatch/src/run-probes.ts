@@ -1,4 +1,4 @@
-import { displayUrl, PROBES, type ProbeFn, type ProbeResult } from '@mcpwatch/probe';
+import { displayUrl, PROBES, type ProbeFn, type ProbeResult, type Reason } from '@mcpwatch/probe';
 import type { ProbeJob } from './probe-plan.js';
 import { UsageError } from './usage-error.js';
 
@@ -10,6 +10,8 @@ import { UsageError } from './usage-error.js';
  * one that slips through is still the user's mistake and becomes a usage error, once the probes already
  * running have finished (stopping them early can leave a stdio child behind). Anything else thrown is a
  * bug: that job is reported down with the error, so one bad probe cannot lose the others' results.
+ * After Ctrl-C no further job starts (a probe given an aborted signal would still start a stdio server):
+ * each is reported cancelled.
  */
 export async function runJobs(
   jobs: readonly ProbeJob[],
@@ -23,13 +25,22 @@ export async function runJobs(
     while (next < jobs.length && !mistake) {
       const index = next++;
       const job = jobs[index] as ProbeJob;
+      if (signal.aborted) {
+        results[index] = unprobed(job, 'cancelled', 'Not started: interrupted before its turn');
+        continue;
+      }
       try {
         results[index] = await runJob(job, signal);
       } catch (error) {
         if (error instanceof TypeError) {
           mistake ??= new UsageError(`${job.name ? `Server "${job.name}": ` : ''}${error.message}`);
         } else {
-          results[index] = crashed(job, error);
+          const text = error instanceof Error ? error.message : String(error);
+          results[index] = unprobed(
+            job,
+            'invalid_response',
+            `The probe itself failed (${text}): this is a bug in mcpwatch, please report it`,
+          );
         }
       }
     }
@@ -45,8 +56,8 @@ function runJob(job: ProbeJob, signal: AbortSignal): Promise<ProbeResult> {
   return probe(job.target, job.options, signal);
 }
 
-function crashed(job: ProbeJob, error: unknown): ProbeResult {
-  const text = error instanceof Error ? error.message : String(error);
+/** A result for a job whose probe did not run to its own verdict. */
+function unprobed(job: ProbeJob, reason: Reason, message: string): ProbeResult {
   // As the probe itself would report it: a password in a URL is never printed.
   const target =
     typeof job.target === 'string'
@@ -58,8 +69,8 @@ function crashed(job: ProbeJob, error: unknown): ProbeResult {
     kind: job.kind,
     target,
     status: 'down',
-    reason: 'invalid_response',
-    message: `The probe itself failed (${text}): this is a bug in mcpwatch, please report it`,
+    reason,
+    message,
     startedAt: new Date().toISOString(),
     durationMs: 0,
     timings: {},
