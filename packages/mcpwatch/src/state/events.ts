@@ -1,4 +1,4 @@
-import type { Phase, Reason } from '@mcpwatch/probe';
+import type { Phase, Reason, Status } from '@mcpwatch/probe';
 import type { MonitorStatus, ProtocolInfo } from './monitor-state.js';
 import type { ToolDiff } from './tool-diff.js';
 
@@ -27,7 +27,7 @@ export const EVENT_KINDS = Object.keys(EVENT_TITLES) as EventKind[];
 
 /** The result that tipped a decision, as the probe reported it. */
 export interface Cause {
-  status: 'up' | 'degraded' | 'down';
+  status: Status;
   reason?: Reason;
   phase?: Phase;
   message: string;

@@ -1,4 +1,4 @@
-import type { Era, Phase, ProbeResult, Reason, ToolInfo, Transport } from '@mcpwatch/probe';
+import type { Era, Phase, ProbeResult, Reason, Status, ToolInfo, Transport } from '@mcpwatch/probe';
 
 /**
  * What the store keeps per monitor: only what the next decision needs. Display state (uptime, "down for
@@ -6,7 +6,8 @@ import type { Era, Phase, ProbeResult, Reason, ToolInfo, Transport } from '@mcpw
  * write it in one column and compare `status` in its conditional update.
  */
 
-export type MonitorStatus = 'pending' | 'up' | 'degraded' | 'down' | 'paused';
+/** A probe's status, or not yet decided, or not watched. */
+export type MonitorStatus = 'pending' | Status | 'paused';
 
 export interface ProtocolInfo {
   transport: Transport;
@@ -47,7 +48,7 @@ export interface MonitorState {
 
 /** What a check tells the state machine: the parts of a probe result that decisions use. */
 export interface CheckResult {
-  status: ProbeResult['status'];
+  status: Status;
   message: string;
   reason?: Reason;
   phase?: Phase;
