@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { McpOptionsInput } from '@mcpwatch/probe';
 import { substitute, type VariableSource } from './env-vars.js';
 import { parseJsonc } from './jsonc.js';
 import { UsageError } from './usage-error.js';
@@ -15,7 +16,8 @@ export const FORMAT_NAMES: Record<ClientFormat, string> = {
   windsurf: 'Windsurf',
 };
 
-export type ServerTransport = 'auto' | 'streamable-http' | 'sse' | 'stdio';
+/** The probe's own transports: a client's `type` maps onto one of them. */
+export type ServerTransport = NonNullable<McpOptionsInput['transport']>;
 
 export interface StdioCommand {
   command: string;

@@ -25,8 +25,8 @@ export interface CommonFlags {
 
 export interface McpFlags extends CommonFlags {
   header?: string[];
-  transport?: 'auto' | 'streamable-http' | 'sse' | 'stdio';
-  era?: 'auto' | 'modern' | 'legacy';
+  transport?: McpOptionsInput['transport'];
+  era?: McpOptionsInput['era'];
   protocolVersion?: string;
   expectTool?: string[];
   /** Commander sets this to false for --no-ping. */
@@ -144,10 +144,11 @@ export function tcpOptionsFromFlags(flags: TcpFlags, source: VariableSource): Tc
   return validate(tcpOptionsSchema, options);
 }
 
-function commonOptions(flags: CommonFlags) {
-  const options: { timeoutMs?: number; phaseTimeoutMs?: number; slowMs?: number; maxBytes?: number } & {
-    tls?: { insecure?: boolean; ca?: string[]; expiryWarnDays?: number };
-  } = {};
+/** The options every probe kind shares, typed off the probe's own schema. */
+type CommonOptions = Pick<TcpOptionsInput, 'timeoutMs' | 'phaseTimeoutMs' | 'slowMs' | 'maxBytes' | 'tls'>;
+
+function commonOptions(flags: CommonFlags): CommonOptions {
+  const options: CommonOptions = {};
   if (flags.timeout !== undefined) options.timeoutMs = flags.timeout;
   if (flags.phaseTimeout !== undefined) options.phaseTimeoutMs = flags.phaseTimeout;
   if (flags.slow !== undefined) options.slowMs = flags.slow;
