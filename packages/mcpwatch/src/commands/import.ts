@@ -78,7 +78,7 @@ export function registerImport(program: Command, context: CliContext): void {
       );
     }
     if (flags.write === undefined || flags.dryRun) context.stdout.write(merged.text);
-    if (flags.write !== undefined && !flags.dryRun) await writeFile(flags.write, merged.text);
+    if (flags.write !== undefined && !flags.dryRun) await writeMerged(flags.write, merged.text);
     const count = `${merged.added.length} monitor${merged.added.length === 1 ? '' : 's'} from ${configs.length} file${configs.length === 1 ? '' : 's'}`;
     context.stderr.write(
       flags.write === undefined
@@ -99,8 +99,21 @@ async function readExisting(file: string): Promise<string | undefined> {
     return await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UsageError(`${file} cannot be read (${why(error)}): check its permissions`);
+  }
+}
+
+/** A folder that does not exist or a file the user may not write is their mistake to fix, not a crash. */
+async function writeMerged(file: string, text: string): Promise<void> {
+  try {
+    await writeFile(file, text);
+  } catch (error) {
     throw new UsageError(
-      `${file} cannot be read (${(error as NodeJS.ErrnoException).code}): check its permissions`,
+      `${file} cannot be written (${why(error)}): check that its folder exists and its permissions`,
     );
   }
+}
+
+function why(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 }
