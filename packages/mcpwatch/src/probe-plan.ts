@@ -1,4 +1,10 @@
-import type { HttpOptionsInput, McpOptionsInput, McpTarget, TcpOptionsInput } from '@mcpwatch/probe';
+import {
+  displayUrl,
+  type HttpOptionsInput,
+  type McpOptionsInput,
+  type McpTarget,
+  type TcpOptionsInput,
+} from '@mcpwatch/probe';
 import {
   type ClientConfig,
   type ClientServer,
@@ -137,7 +143,7 @@ export function checkHttpUrl(text: string, what = 'The URL'): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(
-      `${what} "${text}" is not http(s): MCP servers on the network speak HTTP; a local one, put its command after --`,
+      `${what} "${displayUrl(url)}" is not http(s): MCP servers on the network speak HTTP; a local one, put its command after --`,
     );
   }
   return url.href;
