@@ -31,11 +31,13 @@ export function wholeNumber(what: string, example: number, min = 1): (value: str
 
 /**
  * Commander's errors become one line naming the command's help, and exit code 3 instead of its 1;
- * its help and version output go to the context's streams.
+ * its help and version output go to the context's streams. Applied to the command and every command
+ * under it, so a command cannot be added without it.
  */
-export function configureErrors(command: Command, context: CliContext): Command {
+export function configureErrors(command: Command, context: CliContext): void {
+  for (const sub of command.commands) configureErrors(sub, context);
   const help = `mcpwatch ${commandPath(command)}--help`;
-  return command.configureOutput({
+  command.configureOutput({
     writeOut: (text) => context.stdout.write(text),
     writeErr: (text) => context.stderr.write(text),
     outputError: (text, write) => {

@@ -20,10 +20,10 @@ export function createProgram(context: CliContext): Command {
     .enablePositionalOptions()
     .exitOverride()
     .showSuggestionAfterError();
-  configureErrors(program, context);
   registerProbe(program, context);
   registerDemo(program, context);
   registerImport(program, context);
+  configureErrors(program, context);
   return program;
 }
 

@@ -1,7 +1,7 @@
 import { type ProbeResult, probeHttp, probeMcp } from '@mcpwatch/probe';
 import type { Command } from 'commander';
 import { wantsColor } from '../ansi.js';
-import { type CliContext, configureErrors } from '../cli-context.js';
+import type { CliContext } from '../cli-context.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { render } from '../render.js';
 
@@ -19,7 +19,6 @@ export function registerDemo(program: Command, context: CliContext): void {
     .option('--serve', 'keep the example server running afterwards, until Ctrl-C')
     .option('--json', 'print the results as a JSON array and nothing else on stdout')
     .option('--no-color', 'no colours, even at a terminal (NO_COLOR does the same)');
-  configureErrors(demo, context);
   demo.action(async (flags: { serve?: boolean; json?: boolean; color: boolean }) => {
     // Loaded here: the server SDK costs every other command a quarter second of startup.
     const { startExampleServer } = await import('../demo/example-server.js');

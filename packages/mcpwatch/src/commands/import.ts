@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { type CliContext, configureErrors } from '../cli-context.js';
+import type { CliContext } from '../cli-context.js';
 import type { ClientConfig } from '../client-config.js';
 import { discoverClientConfigs } from '../config/discover-client-configs.js';
 import { importMonitors } from '../config/import-monitors.js';
@@ -30,7 +30,6 @@ export function registerImport(program: Command, context: CliContext): void {
     .option('--discover', 'also import the client configs found in their usual places for this OS')
     .option('--write <file>', 'add the monitors to this mcpwatch.yaml (created if missing), keeping its own')
     .option('--dry-run', 'with --write: print the file as it would be, and write nothing');
-  configureErrors(command, context);
   command.action(async (paths: string[], flags: ImportFlags) => {
     const cwd = process.cwd();
     const files = [...paths];

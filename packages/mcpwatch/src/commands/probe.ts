@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { httpOptionsSchema, mcpOptionsSchema, type ProbeResult } from '@mcpwatch/probe';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { wantsColor } from '../ansi.js';
-import { type CliContext, collect, configureErrors, wholeNumber } from '../cli-context.js';
+import { type CliContext, collect, wholeNumber } from '../cli-context.js';
 import { FORMAT_NAMES, readClientConfig } from '../client-config.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import {
@@ -48,7 +48,6 @@ export function registerProbe(program: Command, context: CliContext): void {
       '[options] <url>\n       mcpwatch probe [options] -- <command> [args...]\n       mcpwatch probe [options] --config <file> [--server <name> | --all]',
     )
     .argument('[target...]', 'an http(s) URL, or (after --) the command that starts a stdio server');
-  configureErrors(probe, context);
   probe
     .option(
       '-H, --header <header>',
@@ -95,11 +94,7 @@ export function registerProbe(program: Command, context: CliContext): void {
     description: string,
     argument: string,
     about: string,
-  ) =>
-    configureErrors(
-      probe.command(name).summary(summary).description(description).argument(argument, about),
-      context,
-    );
+  ) => probe.command(name).summary(summary).description(description).argument(argument, about);
   const runOne =
     <F extends CommonFlags & OutputFlags>(
       name: 'http' | 'tcp',
