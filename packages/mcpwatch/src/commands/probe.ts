@@ -87,14 +87,7 @@ export function registerProbe(program: Command, context: CliContext): void {
     context.exit(await runAndReport(jobs, flags, Boolean(flags.all), context));
   });
 
-  /** `probe http` and `probe tcp`: one target, its options from the flags, one report. */
-  const subcommand = (
-    name: 'http' | 'tcp',
-    summary: string,
-    description: string,
-    argument: string,
-    about: string,
-  ) => probe.command(name).summary(summary).description(description).argument(argument, about);
+  /** The action of `probe http` and `probe tcp`: one target, its options from the flags, one report. */
   const runOne =
     <F extends CommonFlags & OutputFlags>(
       name: 'http' | 'tcp',
@@ -106,14 +99,11 @@ export function registerProbe(program: Command, context: CliContext): void {
       context.exit(await runAndReport([job], flags, false, context));
     };
 
-  const http = subcommand(
-    'http',
-    'probe a plain HTTP endpoint, like /healthz beside an MCP server',
-    'Probe a plain HTTP endpoint, such as the /healthz or /ready beside an MCP server.',
-    '<url>',
-    'the http(s) URL to request',
-  );
-  http
+  const http = probe
+    .command('http')
+    .summary('probe a plain HTTP endpoint, like /healthz beside an MCP server')
+    .description('Probe a plain HTTP endpoint, such as the /healthz or /ready beside an MCP server.')
+    .argument('<url>', 'the http(s) URL to request')
     .option('--method <method>', 'GET (default), HEAD, POST, PUT, PATCH, DELETE or OPTIONS', (v: string) => {
       const method = v.toUpperCase();
       if (!METHODS.includes(method)) throw new InvalidArgumentError(`use one of ${METHODS.join(', ')}`);
@@ -147,14 +137,11 @@ export function registerProbe(program: Command, context: CliContext): void {
     }),
   );
 
-  const tcp = subcommand(
-    'tcp',
-    'probe a TCP port, optionally sending a line and expecting a reply',
-    'Probe a TCP port: connect, optionally over TLS, send a line and expect a reply.',
-    '<host:port>',
-    'where to connect',
-  );
-  tcp
+  const tcp = probe
+    .command('tcp')
+    .summary('probe a TCP port, optionally sending a line and expecting a reply')
+    .description('Probe a TCP port: connect, optionally over TLS, send a line and expect a reply.')
+    .argument('<host:port>', 'where to connect')
     .option('--tls', 'speak TLS after connecting and check the certificate')
     .option('--send <text>', 'what to send once connected; \\r \\n \\t are understood')
     .option('--expect-text <text>', 'the reply must contain this')
