@@ -1,9 +1,10 @@
-import { type ProbeResult, probeHttp, probeMcp } from '@mcpwatch/probe';
 import type { Command } from 'commander';
 import { wantsColor } from '../ansi.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
+import type { ProbeJob } from '../probe-plan.js';
 import { render } from '../render.js';
+import { runJobs } from '../run-probes.js';
 
 /**
  * `mcpwatch demo`: starts the bundled example server on loopback, probes it in the modern era, in the
@@ -24,40 +25,41 @@ export function registerDemo(program: Command, context: CliContext): void {
     const { startExampleServer } = await import('../demo/example-server.js');
     const server = await startExampleServer();
     try {
-      const runs: { name: string; result: Promise<ProbeResult> }[] = [
+      const jobs: ProbeJob[] = [
         {
+          kind: 'mcp',
           name: 'example, modern era',
-          result: probeMcp(
-            server.url,
-            {
-              era: 'modern',
-              expectTools: ['echo', 'add'],
-              call: { tool: 'add', arguments: { a: 2, b: 3 }, jsonPath: '$.sum', equals: 5 },
-            },
-            context.signal,
-          ),
+          target: server.url,
+          options: {
+            era: 'modern',
+            expectTools: ['echo', 'add'],
+            call: { tool: 'add', arguments: { a: 2, b: 3 }, jsonPath: '$.sum', equals: 5 },
+          },
         },
         {
+          kind: 'mcp',
           name: 'example, legacy era',
-          result: probeMcp(
-            server.url,
-            { era: 'legacy', call: { tool: 'echo', arguments: { text: 'hello' }, textContains: 'hello' } },
-            context.signal,
-          ),
+          target: server.url,
+          options: {
+            era: 'legacy',
+            call: { tool: 'echo', arguments: { text: 'hello' }, textContains: 'hello' },
+          },
         },
         {
+          kind: 'http',
           name: 'example, /healthz',
-          result: probeHttp(server.healthUrl, { jsonPath: '$.status', equals: 'ok' }, context.signal),
+          target: server.healthUrl,
+          options: { jsonPath: '$.status', equals: 'ok' },
         },
       ];
-      const results = await Promise.all(runs.map((r) => r.result));
+      const results = await runJobs(jobs, jobs.length, context.signal);
       if (flags.json) {
         context.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       } else {
         const color = wantsColor(context.stdout, context.env, flags.color);
         context.stdout.write(`The example MCP server is listening at ${server.url}\n\n`);
         context.stdout.write(
-          results.map((r, i) => render(r, { color, name: runs[i]?.name ?? '' })).join('\n'),
+          results.map((r, i) => render(r, { color, name: jobs[i]?.name ?? '' })).join('\n'),
         );
       }
       if (flags.serve && !context.signal.aborted) {
