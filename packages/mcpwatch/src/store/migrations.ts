@@ -149,8 +149,48 @@ const initial: Migration = {
   },
 };
 
+/** Users, browser sessions and API tokens. Secrets are stored only as hashes. */
+const auth: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('users')
+      .addColumn('id', idType(db), (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull().unique())
+      .addColumn('password_hash', 'text', (c) => c.notNull())
+      .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('admin', 'editor', 'viewer')`))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('sessions')
+      .addColumn('id_hash', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'bigint', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
+    await db.schema.createIndex('sessions_expires').on('sessions').column('expires_at').execute();
+
+    await db.schema
+      .createTable('api_tokens')
+      .addColumn('id', idType(db), (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('user_id', 'bigint', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('scope', 'text', (c) => c.notNull().check(sql`scope in ('read', 'write')`))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('last_used_at', 'bigint')
+      .addColumn('expires_at', 'bigint')
+      .execute();
+    await db.schema.createIndex('api_tokens_user').on('api_tokens').column('user_id').execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_auth': auth,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -100,6 +100,36 @@ export interface OutboxTable {
   last_error: string | null;
 }
 
+export interface UsersTable {
+  id: Generated<number>;
+  name: string;
+  /** `scrypt$N$r$p$salt$hash`: the parameters travel with the hash, so they can be raised later. */
+  password_hash: string;
+  role: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Keyed by the sha256 of the session id: a leaked database does not let anyone resume a session. */
+export interface SessionsTable {
+  id_hash: string;
+  user_id: number;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  name: string;
+  token_hash: string;
+  user_id: number;
+  scope: string;
+  created_at: number;
+  last_used_at: number | null;
+  expires_at: number | null;
+}
+
 export interface Database {
   monitors: MonitorsTable;
   monitor_state: MonitorStateTable;
@@ -112,6 +142,9 @@ export interface Database {
   tool_snapshots: ToolSnapshotsTable;
   heartbeats: HeartbeatsTable;
   outbox: OutboxTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
 }
 
 export const ROLLUP_TABLES = ['rollup_minute', 'rollup_hour', 'rollup_day'] as const;

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { AuthQueries } from './auth-queries.js';
 import * as heartbeats from './heartbeats.js';
 import * as history from './history.js';
 import { claimOutbox, completeOutbox, failOutbox } from './outbox.js';
@@ -64,19 +65,21 @@ function compactTimings(timings: Record<string, number | undefined>): string | n
  * The one Store implementation: every query is written once for both dialects. Where they differ (SQLite's
  * `begin immediate`, PostgreSQL's `skip locked`, `min`/`least`) the dialect name picks the form.
  */
-export class SqlStore implements Store {
+export class SqlStore extends AuthQueries implements Store {
   constructor(
-    private readonly db: Kysely<Database>,
+    protected readonly db: Kysely<Database>,
     readonly dialect: 'sqlite' | 'postgres',
     /** SQLite only: the fast path for results; it shares Kysely's connection, and so its transactions. */
     private readonly sqliteWriter?: SqliteResultWriter,
-  ) {}
+  ) {
+    super();
+  }
 
   /**
    * SQLite transactions start with `begin immediate`: taking the write lock up front means a second process waits
    * on the busy timeout instead of failing when it upgrades a read lock.
    */
-  private async tx<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  protected async tx<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
     if (this.dialect === 'postgres') return this.db.transaction().execute(fn);
     return this.db.connection().execute(async (conn) => {
       await sql`begin immediate`.execute(conn);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backoffMs } from './outbox.js';
-import type { CheckResult, EventInput, Monitor, NextState, Store } from './store.js';
+import type { CheckResult, EventInput, Monitor, NextState, Role, Store, TokenScope } from './store.js';
 
 /** One database for one test: `open` may be called again after `close` and must see the same data. */
 export interface StoreHarness {
@@ -483,6 +483,171 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
       });
     });
 
+    const user = async (name: string, role: Role = 'viewer') => {
+      const created = await store.createUser({ name, passwordHash: `hash-of-${name}`, role }, T0);
+      if (!created) throw new Error(`user ${name} exists`);
+      return created;
+    };
+
+    it('creates users with unique names, finds them by id and name, and changes their role and password', async () => {
+      const ada = await user('ada', 'admin');
+      expect(ada).toEqual({ id: ada.id, name: 'ada', role: 'admin', createdAt: T0, updatedAt: T0 });
+      expect(ada).not.toHaveProperty('passwordHash');
+      expect(await store.createUser({ name: 'ada', passwordHash: 'x', role: 'viewer' }, T0)).toBeUndefined();
+      const bob = await user('bob', 'editor');
+      expect(await store.getUser(bob.id)).toEqual(bob);
+      expect(await store.getUser(9999)).toBeUndefined();
+      expect(await store.getUserByName('bob')).toEqual({ ...bob, passwordHash: 'hash-of-bob' });
+      expect(await store.getUserByName('nobody')).toBeUndefined();
+      expect((await store.listUsers()).map((u) => u.name)).toEqual(['ada', 'bob']);
+      expect(await store.countUsers()).toBe(2);
+      expect(await store.countUsers('admin')).toBe(1);
+
+      expect(await store.updateUser(bob.id, { role: 'viewer', passwordHash: 'new' }, T0 + 5)).toEqual({
+        ...bob,
+        role: 'viewer',
+        updatedAt: T0 + 5,
+      });
+      expect((await store.getUserByName('bob'))?.passwordHash).toBe('new');
+      expect(await store.updateUser(9999, { passwordHash: 'x' }, T0)).toBe('not_found');
+      expect(await store.updateUser(9999, { role: 'viewer' }, T0)).toBe('not_found');
+      await expect(
+        store.createUser({ name: 'eve', passwordHash: 'x', role: 'root' as Role }, T0),
+      ).rejects.toThrow();
+    });
+
+    it('never lets the last admin be demoted or deleted, even by two admins demoting each other at once', async () => {
+      const ada = await user('ada', 'admin');
+      const bob = await user('bob', 'admin');
+      const outcomes = await Promise.all([
+        store.updateUser(ada.id, { role: 'viewer' }, T0 + 1),
+        store.updateUser(bob.id, { role: 'editor' }, T0 + 1),
+      ]);
+      expect(outcomes.filter((o) => o === 'last_admin')).toHaveLength(1);
+      expect(await store.countUsers('admin')).toBe(1);
+      const [admin] = (await store.listUsers()).filter((u) => u.role === 'admin');
+      if (!admin) throw new Error('no admin left');
+      expect(await store.deleteUser(admin.id)).toBe('last_admin');
+      expect(await store.updateUser(admin.id, { role: 'viewer' }, T0 + 2)).toBe('last_admin');
+      expect(await store.updateUser(admin.id, { passwordHash: 'p' }, T0 + 2)).toMatchObject({
+        role: 'admin',
+      });
+      expect(await store.deleteUser(9999)).toBe('not_found');
+
+      const other = admin.id === ada.id ? bob : ada;
+      expect(await store.deleteUser(other.id)).toBe(true);
+      expect(await store.deleteUser(other.id)).toBe('not_found');
+
+      const [c, d] = [await user('carol', 'admin'), await user('dan', 'admin')];
+      const deletions = await Promise.all([
+        store.deleteUser(c.id),
+        store.deleteUser(d.id),
+        store.deleteUser(admin.id),
+      ]);
+      expect(deletions.filter((o) => o === true)).toHaveLength(2);
+      expect(await store.countUsers('admin')).toBe(1);
+    });
+
+    it('finds a session by its hash until it expires, slides it, and ends it alone, by user, or when expired', async () => {
+      const ada = await user('ada');
+      const bob = await user('bob');
+      const session = (idHash: string, userId: number, expiresAt: number) =>
+        store.createSession({ idHash, userId, createdAt: T0, expiresAt, lastSeenAt: T0 });
+      await session('s1', ada.id, T0 + HOUR);
+      await session('s2', ada.id, T0 + DAY);
+      await session('s3', bob.id, T0 + 2 * HOUR);
+      await expect(session('s1', bob.id, T0 + HOUR)).rejects.toThrow();
+
+      expect(await store.getSession('s1', T0 + MIN)).toEqual({
+        session: { idHash: 's1', userId: ada.id, createdAt: T0, expiresAt: T0 + HOUR, lastSeenAt: T0 },
+        user: ada,
+      });
+      expect(await store.getSession('s1', T0 + HOUR)).toBeUndefined();
+      expect(await store.getSession('missing', T0)).toBeUndefined();
+
+      expect(await store.touchSession('s1', T0 + 30 * MIN, T0 + 2 * HOUR)).toBe(true);
+      expect(await store.getSession('s1', T0 + HOUR)).toMatchObject({
+        session: { lastSeenAt: T0 + 30 * MIN, expiresAt: T0 + 2 * HOUR },
+      });
+      expect(await store.touchSession('missing', T0, T0)).toBe(false);
+
+      // The session reflects the user as they are now: a demotion applies to open sessions at once.
+      await store.updateUser(ada.id, { role: 'editor' }, T0 + 1);
+      expect((await store.getSession('s2', T0))?.user.role).toBe('editor');
+
+      expect(await store.deleteExpiredSessions(T0 + 2 * HOUR)).toBe(2);
+      expect(await store.getSession('s2', T0 + 2 * HOUR)).toBeDefined();
+      await session('s4', ada.id, T0 + DAY);
+      expect(await store.deleteUserSessions(ada.id, 's4')).toBe(1);
+      expect(await store.getSession('s4', T0)).toBeDefined();
+      expect(await store.deleteSession('s4')).toBe(true);
+      expect(await store.deleteSession('s4')).toBe(false);
+
+      await session('s5', bob.id, T0 + DAY);
+      expect(await store.deleteUser(bob.id)).toBe(true);
+      expect(await store.getSession('s5', T0)).toBeUndefined();
+    });
+
+    it("finds API tokens by hash until they expire, lists them per user, and deletes only the owner's", async () => {
+      const ada = await user('ada', 'admin');
+      const bob = await user('bob');
+      const forever = await store.createApiToken(
+        { name: 'ci', tokenHash: 'th1', userId: ada.id, scope: 'write', expiresAt: null },
+        T0,
+      );
+      expect(forever).toEqual({
+        id: forever.id,
+        name: 'ci',
+        userId: ada.id,
+        scope: 'write',
+        createdAt: T0,
+        lastUsedAt: null,
+        expiresAt: null,
+      });
+      expect(forever).not.toHaveProperty('tokenHash');
+      const brief = await store.createApiToken(
+        { name: 'grafana', tokenHash: 'th2', userId: bob.id, scope: 'read', expiresAt: T0 + DAY },
+        T0,
+      );
+      await expect(
+        store.createApiToken(
+          { name: 'dup', tokenHash: 'th1', userId: bob.id, scope: 'read', expiresAt: null },
+          T0,
+        ),
+      ).rejects.toThrow();
+      await expect(
+        store.createApiToken(
+          { name: 'bad', tokenHash: 'th3', userId: bob.id, scope: 'admin' as TokenScope, expiresAt: null },
+          T0,
+        ),
+      ).rejects.toThrow();
+
+      expect(await store.getApiTokenByHash('th1', T0 + 400 * DAY)).toEqual({ token: forever, user: ada });
+      expect(await store.getApiTokenByHash('th2', T0 + DAY - 1)).toEqual({ token: brief, user: bob });
+      expect(await store.getApiTokenByHash('th2', T0 + DAY)).toBeUndefined();
+      expect(await store.getApiTokenByHash('nope', T0)).toBeUndefined();
+
+      expect(await store.touchApiToken(forever.id, T0 + HOUR)).toBe(true);
+      expect(await store.touchApiToken(9999, T0)).toBe(false);
+      expect((await store.listApiTokens()).map((t) => [t.name, t.lastUsedAt])).toEqual([
+        ['ci', T0 + HOUR],
+        ['grafana', null],
+      ]);
+      expect((await store.listApiTokens(bob.id)).map((t) => t.name)).toEqual(['grafana']);
+
+      expect(await store.deleteApiToken(forever.id, bob.id)).toBe(false);
+      expect(await store.deleteApiToken(forever.id, ada.id)).toBe(true);
+      expect(await store.deleteApiToken(forever.id)).toBe(false);
+      expect(await store.deleteApiToken(brief.id)).toBe(true);
+
+      await store.createApiToken(
+        { name: 'x', tokenHash: 'th4', userId: bob.id, scope: 'read', expiresAt: null },
+        T0,
+      );
+      await store.deleteUser(bob.id);
+      expect(await store.listApiTokens()).toEqual([]);
+    });
+
     it('loses nothing across a close and reopen', async () => {
       const m = await monitor();
       await store.recordCheck(m.id, result(T0, 'down', 30), 0, state('down', T0), [
@@ -490,6 +655,14 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
       ]);
       await store.recordResults([{ monitorId: m.id, result: result(T0 + MIN, 'up', 40) }]);
       await store.setHeartbeat({ tokenHash: 'tok', monitorId: m.id, lastPingAt: T0, deadlineAt: T0 + HOUR });
+      const ada = await user('ada', 'admin');
+      await store.createSession({
+        idHash: 'sh',
+        userId: ada.id,
+        createdAt: T0,
+        expiresAt: T0 + DAY,
+        lastSeenAt: T0,
+      });
       await store.close();
 
       store = await harness.open();
@@ -500,6 +673,7 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
       expect(await store.listIncidents({ open: true })).toHaveLength(1);
       expect(await store.getHeartbeat('tok')).toMatchObject({ deadlineAt: T0 + HOUR });
       expect(await store.claimOutbox('w', T0 + MIN)).toHaveLength(1);
+      expect(await store.getSession('sh', T0)).toMatchObject({ user: ada });
     });
   });
 }

@@ -174,7 +174,99 @@ export interface IncidentQuery {
   limit?: number;
 }
 
-export interface Store {
+export type Role = 'admin' | 'editor' | 'viewer';
+export type TokenScope = 'read' | 'write';
+
+/** A user as the API may show it: the password hash is only in `UserCredentials`. */
+export interface User {
+  id: number;
+  name: string;
+  role: Role;
+  createdAt: Millis;
+  updatedAt: Millis;
+}
+
+export interface UserCredentials extends User {
+  passwordHash: string;
+}
+
+export interface UserInput {
+  name: string;
+  passwordHash: string;
+  role: Role;
+}
+
+export interface UserPatch {
+  role?: Role;
+  passwordHash?: string;
+}
+
+/** Why a user change was refused: no such user, or it would leave nobody who can administer the service. */
+export type UserRefusal = 'not_found' | 'last_admin';
+
+export interface Session {
+  /** The sha256 of the id the cookie carries; the id itself is never stored. */
+  idHash: string;
+  userId: number;
+  createdAt: Millis;
+  expiresAt: Millis;
+  lastSeenAt: Millis;
+}
+
+export interface ApiToken {
+  id: number;
+  name: string;
+  userId: number;
+  scope: TokenScope;
+  createdAt: Millis;
+  lastUsedAt: Millis | null;
+  /** Null: never expires. */
+  expiresAt: Millis | null;
+}
+
+export interface ApiTokenInput {
+  name: string;
+  /** The sha256 hex of the token; the token itself is shown to its owner once and never stored. */
+  tokenHash: string;
+  userId: number;
+  scope: TokenScope;
+  expiresAt: Millis | null;
+}
+
+/** Users, sessions and API tokens: what `mcpwatch serve` needs to know who is asking. */
+export interface AuthStore {
+  /** Undefined when the name is taken: the insert itself claims the name, so two racing callers cannot both win. */
+  createUser(input: UserInput, now: Millis): Promise<User | undefined>;
+  getUser(id: number): Promise<User | undefined>;
+  getUserByName(name: string): Promise<UserCredentials | undefined>;
+  listUsers(): Promise<User[]>;
+  /** Refuses to demote the last admin, atomically, so two admins demoting each other cannot both succeed. */
+  updateUser(id: number, patch: UserPatch, now: Millis): Promise<User | UserRefusal>;
+  /** Refuses to delete the last admin; the user's sessions and tokens go with them. */
+  deleteUser(id: number): Promise<true | UserRefusal>;
+  countUsers(role?: Role): Promise<number>;
+
+  createSession(session: Session): Promise<void>;
+  /** The session and its user, unless it has expired by `now`. */
+  getSession(idHash: string, now: Millis): Promise<{ session: Session; user: User } | undefined>;
+  /** Slides the expiry: false when the session is gone. */
+  touchSession(idHash: string, now: Millis, expiresAt: Millis): Promise<boolean>;
+  deleteSession(idHash: string): Promise<boolean>;
+  /** Ends a user's sessions (after a password change), keeping `exceptIdHash` if given. */
+  deleteUserSessions(userId: number, exceptIdHash?: string): Promise<number>;
+  deleteExpiredSessions(now: Millis): Promise<number>;
+
+  createApiToken(input: ApiTokenInput, now: Millis): Promise<ApiToken>;
+  /** The token and its owner, unless it has expired by `now`. */
+  getApiTokenByHash(tokenHash: string, now: Millis): Promise<{ token: ApiToken; user: User } | undefined>;
+  /** One user's tokens, or everyone's; oldest first. */
+  listApiTokens(userId?: number): Promise<ApiToken[]>;
+  touchApiToken(id: number, now: Millis): Promise<boolean>;
+  /** With `userId`, deletes the token only if that user owns it. */
+  deleteApiToken(id: number, userId?: number): Promise<boolean>;
+}
+
+export interface Store extends AuthStore {
   readonly dialect: 'sqlite' | 'postgres';
 
   createMonitor(input: MonitorInput, now: Millis): Promise<Monitor>;
