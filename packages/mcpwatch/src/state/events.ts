@@ -20,6 +20,7 @@ export const EVENT_TITLES = {
   tls_expiring: 'TLS certificate expires soon',
   package_released: 'A new version of the package was published',
   heartbeat_missed: 'Heartbeat missed',
+  process_restarted: 'Kept-alive server restarted',
 } as const;
 
 export type EventKind = keyof typeof EVENT_TITLES;
@@ -47,6 +48,14 @@ export interface EvidenceByKind {
   tls_expiring: { daysLeft: number; thresholdDays: number; validTo?: string; subject?: string };
   package_released: { name: string; from: string; to: string };
   heartbeat_missed: { expectedAt?: string; lastPingAt?: string };
+  /** A kept-alive stdio server died (or hung) and was started again. */
+  process_restarted: {
+    attempt: number;
+    exitCode?: number | null;
+    signal?: string | null;
+    stderrTail?: string[];
+    delayMs: number;
+  };
 }
 
 /**

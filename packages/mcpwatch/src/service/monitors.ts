@@ -1,0 +1,481 @@
+import { randomUUID } from 'node:crypto';
+import type { ProbeResult, ToolInfo } from '@mcpwatch/probe';
+import type { Logger } from 'pino';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import { type MonitorEvent, type MonitorState, transition } from '../state/index.js';
+import type { Store, Monitor as StoredMonitor } from '../store/index.js';
+import type { CheckRunner } from './check-runner.js';
+import { decideAndWrite } from './decide-and-write.js';
+import type { LiveBus } from './live-bus.js';
+import {
+  intervalMsOf,
+  type MonitorSpec,
+  sameSpec,
+  specOf,
+  toStoreInput,
+  transitionConfigOf,
+} from './monitor-spec.js';
+import { isProbed, type ProbeSpec } from './run-check.js';
+import { notFound, ServiceError } from './service-error.js';
+
+/** What the service knows of one monitor between checks: its definition, status and last answer. */
+interface Runtime {
+  monitor: StoredMonitor;
+  /** Undefined when the stored definition no longer validates; `invalid` then says why. */
+  spec: MonitorSpec | undefined;
+  invalid?: string;
+  status: MonitorState['status'];
+  since: number;
+  incidentOpen: boolean;
+  flapping: boolean;
+  last?: LastCheck;
+  runner?: CheckRunner;
+  /** The check running now, shared by a "check now" that arrives meanwhile: never two at once. */
+  inFlight?: Promise<ProbeResult>;
+}
+
+export interface LastCheck {
+  at: number;
+  status: ProbeResult['status'];
+  reason: string | null;
+  message: string;
+  durationMs: number;
+}
+
+/** A monitor as the API and the status command show it. */
+export interface MonitorView {
+  id: number;
+  name: string;
+  kind: string;
+  target: string;
+  group: string | null;
+  tags: string[];
+  enabled: boolean;
+  source: StoredMonitor['source'];
+  /** Monitors from mcpwatch.yaml are edited there; the API says so instead of letting an edit vanish on reload. */
+  readOnly: string | null;
+  intervalSec: number | null;
+  status: MonitorState['status'];
+  since: number;
+  incidentOpen: boolean;
+  flapping: boolean;
+  lastCheck: LastCheck | null;
+  /** Set when the stored definition does not validate; the monitor is not checked. */
+  problem: string | null;
+}
+
+export interface MonitorsOptions {
+  store: Store;
+  scheduler: Scheduler;
+  bus: LiveBus;
+  log: Logger;
+  /** Makes the runner for a probed monitor: a cold probe, or a kept-alive stdio server. */
+  runnerFor: (spec: ProbeSpec, hooks: RunnerHooks) => CheckRunner;
+  now?: () => number;
+}
+
+/** What a runner reports outside a check (a kept-alive server restarting), to be written as an event. */
+export interface RunnerHooks {
+  event(kind: 'process_restarted', evidence: Record<string, unknown>): void;
+}
+
+export interface SyncReport {
+  added: string[];
+  changed: string[];
+  removed: string[];
+  /** Names in the file already used by a monitor created through the API: left as they are. */
+  conflicts: string[];
+}
+
+const READ_ONLY = 'defined in mcpwatch.yaml: edit the file, it is reloaded on save';
+
+/**
+ * The monitors being watched: the one place that turns definitions into scheduled checks, and checks into
+ * stored results, states and events. The file, the API and the command line all come through here.
+ */
+export class Monitors {
+  private readonly runtimes = new Map<number, Runtime>();
+  private readonly store: Store;
+  private readonly scheduler: Scheduler;
+  private readonly bus: LiveBus;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  /** Definition changes run one at a time, so a reload and an API edit cannot interleave. */
+  private changing: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: MonitorsOptions) {
+    this.store = options.store;
+    this.scheduler = options.scheduler;
+    this.bus = options.bus;
+    this.log = options.log;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Loads every stored monitor and schedules the ones that are on and not paused. */
+  async load(): Promise<void> {
+    const monitors = await this.store.listMonitors();
+    for (const monitor of monitors) {
+      const state = await this.store.getState(monitor.id);
+      this.install(monitor, state?.status ?? 'pending', state?.since ?? monitor.createdAt, state?.data);
+    }
+  }
+
+  /** Brings the monitors from mcpwatch.yaml in line with `specs`: the file is the truth for its own monitors. */
+  syncFile(specs: readonly MonitorSpec[]): Promise<SyncReport> {
+    return this.serially(async () => {
+      const report: SyncReport = { added: [], changed: [], removed: [], conflicts: [] };
+      const wanted = new Map(specs.map((s) => [s.name, s]));
+      for (const runtime of [...this.runtimes.values()]) {
+        if (runtime.monitor.source !== 'file') continue;
+        const spec = wanted.get(runtime.monitor.name);
+        if (spec === undefined) {
+          await this.drop(runtime);
+          report.removed.push(runtime.monitor.name);
+        } else if (runtime.spec === undefined || !sameSpec(runtime.spec, spec)) {
+          await this.redefine(runtime, spec);
+          report.changed.push(spec.name);
+        }
+        wanted.delete(runtime.monitor.name);
+      }
+      for (const spec of wanted.values()) {
+        const taken = await this.store.getMonitorByKey(spec.name);
+        if (taken) {
+          report.conflicts.push(spec.name);
+          continue;
+        }
+        const monitor = await this.store.createMonitor(toStoreInput(spec, 'file'), this.now());
+        this.install(monitor, 'pending', monitor.createdAt, undefined);
+        report.added.push(spec.name);
+      }
+      this.announce(report);
+      return report;
+    });
+  }
+
+  list(): MonitorView[] {
+    return [...this.runtimes.values()].map(view).sort((a, b) => a.id - b.id);
+  }
+
+  get(id: number): MonitorView {
+    return view(this.runtime(id));
+  }
+
+  /** The full definition, for callers allowed to see it (the API redacts secrets before answering). */
+  spec(id: number): MonitorSpec | undefined {
+    return this.runtime(id).spec;
+  }
+
+  byName(name: string): MonitorView | undefined {
+    for (const runtime of this.runtimes.values()) if (runtime.monitor.name === name) return view(runtime);
+    return undefined;
+  }
+
+  create(spec: MonitorSpec): Promise<MonitorView> {
+    return this.serially(async () => {
+      if (await this.store.getMonitorByKey(spec.name)) {
+        throw new ServiceError(
+          'conflict',
+          `A monitor named "${spec.name}" exists already: choose another name`,
+          'name',
+        );
+      }
+      const monitor = await this.store.createMonitor(toStoreInput(spec, 'api'), this.now());
+      const runtime = this.install(monitor, 'pending', monitor.createdAt, undefined);
+      this.bus.emit('monitors', { added: [monitor.id], changed: [], removed: [] });
+      return view(runtime);
+    });
+  }
+
+  update(id: number, spec: MonitorSpec): Promise<MonitorView> {
+    return this.serially(async () => {
+      const runtime = this.writable(id);
+      if (spec.name !== runtime.monitor.name) {
+        throw new ServiceError(
+          'invalid',
+          `The name is the monitor's identity and cannot change (it is "${runtime.monitor.name}"): create a new monitor instead`,
+          'name',
+        );
+      }
+      await this.redefine(runtime, spec);
+      this.bus.emit('monitors', { added: [], changed: [id], removed: [] });
+      return view(runtime);
+    });
+  }
+
+  remove(id: number): Promise<void> {
+    return this.serially(async () => {
+      const runtime = this.writable(id);
+      await this.drop(runtime);
+      this.bus.emit('monitors', { added: [], changed: [], removed: [id] });
+    });
+  }
+
+  /** Pausing is operating, not defining: allowed on monitors from the file too. */
+  async pause(id: number): Promise<MonitorView> {
+    const runtime = this.runtime(id);
+    await this.apply(runtime, (state) => transition(state, { kind: 'pause' }, new Date(this.now())));
+    this.unschedule(runtime);
+    return view(runtime);
+  }
+
+  async resume(id: number): Promise<MonitorView> {
+    const runtime = this.runtime(id);
+    await this.apply(runtime, (state) => transition(state, { kind: 'resume' }, new Date(this.now())));
+    this.schedule(runtime);
+    return view(runtime);
+  }
+
+  /** Runs a check now and answers with its result; one already running is shared, not doubled. */
+  checkNow(id: number): Promise<ProbeResult> {
+    const runtime = this.runtime(id);
+    const spec = runtime.spec;
+    if (spec === undefined || !isProbed(spec)) {
+      throw new ServiceError(
+        'invalid',
+        spec === undefined
+          ? `"${runtime.monitor.name}" cannot be checked: ${runtime.invalid}`
+          : `"${runtime.monitor.name}" is a heartbeat monitor: it is checked by its pings, not by mcpwatch`,
+      );
+    }
+    return this.check(runtime, spec, AbortSignal.timeout(checkBudgetMs(spec)));
+  }
+
+  /** Writes a transition that is not a check (a pause, a missed heartbeat, a restart) and keeps the view current. */
+  async apply(runtime: Runtime, decide: Parameters<typeof decideAndWrite>[3]): Promise<MonitorEvent[]> {
+    const decided = await decideAndWrite(this.store, runtime.monitor.id, new Date(this.now()), decide);
+    if (decided === undefined) return [];
+    this.remember(runtime, decided.state);
+    this.publishEvents(runtime, decided.events);
+    return decided.events;
+  }
+
+  /** The runtime of a monitor, for collaborators in this folder (heartbeats). */
+  runtime(id: number): Runtime {
+    const runtime = this.runtimes.get(id);
+    if (!runtime) throw notFound(`Monitor ${id}`);
+    return runtime;
+  }
+
+  /** Stops every check and frees kept-alive servers; running checks get `graceMs` to finish. */
+  async close(graceMs: number): Promise<void> {
+    await this.scheduler.stop(graceMs);
+    await Promise.allSettled([...this.runtimes.values()].map((r) => r.runner?.close()));
+  }
+
+  private install(
+    monitor: StoredMonitor,
+    status: MonitorState['status'],
+    since: number,
+    data: Record<string, unknown> | undefined,
+  ): Runtime {
+    const parsed = specOf(monitor);
+    const runtime: Runtime = {
+      monitor,
+      spec: 'spec' in parsed ? parsed.spec : undefined,
+      status,
+      since,
+      incidentOpen: data?.incidentOpen === true,
+      flapping: data?.flapping !== undefined,
+    };
+    if ('error' in parsed) {
+      runtime.invalid = parsed.error;
+      this.log.error({ monitor: monitor.name }, `Monitor "${monitor.name}" is not checked: ${parsed.error}`);
+    }
+    this.runtimes.set(monitor.id, runtime);
+    this.schedule(runtime);
+    return runtime;
+  }
+
+  private async redefine(runtime: Runtime, spec: MonitorSpec): Promise<void> {
+    const input = toStoreInput(spec, runtime.monitor.source);
+    const { key: _, source: __, ...patch } = input;
+    const updated = await this.store.updateMonitor(runtime.monitor.id, patch, this.now());
+    if (!updated) throw notFound(`Monitor ${runtime.monitor.id}`);
+    this.unschedule(runtime);
+    await runtime.runner?.close();
+    runtime.runner = undefined;
+    runtime.monitor = updated;
+    runtime.spec = spec;
+    runtime.invalid = undefined;
+    this.schedule(runtime);
+  }
+
+  private async drop(runtime: Runtime): Promise<void> {
+    this.unschedule(runtime);
+    this.runtimes.delete(runtime.monitor.id);
+    await runtime.runner?.close();
+    await this.store.deleteMonitor(runtime.monitor.id);
+  }
+
+  private schedule(runtime: Runtime): void {
+    const spec = runtime.spec;
+    if (spec === undefined || !isProbed(spec) || !spec.enabled || runtime.status === 'paused') return;
+    this.scheduler.add({
+      id: String(runtime.monitor.id),
+      intervalMs: intervalMsOf(spec),
+      run: async (signal) => {
+        await this.check(runtime, spec, AbortSignal.any([signal, AbortSignal.timeout(checkBudgetMs(spec))]));
+      },
+    });
+  }
+
+  private unschedule(runtime: Runtime): void {
+    this.scheduler.remove(String(runtime.monitor.id));
+  }
+
+  private check(runtime: Runtime, spec: ProbeSpec, signal: AbortSignal): Promise<ProbeResult> {
+    if (runtime.inFlight) return runtime.inFlight;
+    const run = this.runCheck(runtime, spec, signal).finally(() => {
+      runtime.inFlight = undefined;
+    });
+    runtime.inFlight = run;
+    return run;
+  }
+
+  private async runCheck(runtime: Runtime, spec: ProbeSpec, signal: AbortSignal): Promise<ProbeResult> {
+    const log = this.log.child({ monitor: spec.name, check: randomUUID().slice(0, 8) });
+    runtime.runner ??= this.options.runnerFor(spec, {
+      event: (kind, evidence) => void this.recordRunnerEvent(runtime, kind, evidence),
+    });
+    const result = await runtime.runner.check(signal);
+    // A monitor removed or redefined while its check ran: the answer is about a definition that is gone.
+    if (this.runtimes.get(runtime.monitor.id) !== runtime || runtime.spec !== spec) return result;
+    try {
+      await this.record(runtime, spec, result);
+    } catch (error) {
+      log.error({ err: error }, `The check's result could not be stored: ${(error as Error).message}`);
+      return result;
+    }
+    log.debug(
+      { status: result.status, reason: result.reason, ms: Math.round(result.durationMs) },
+      'check finished',
+    );
+    return result;
+  }
+
+  private async record(runtime: Runtime, spec: ProbeSpec, result: ProbeResult): Promise<void> {
+    const hash = result.mcp?.toolsHash;
+    if (hash !== undefined && result.mcp?.tools !== undefined) {
+      // Kept under its hash before the state names it, so the diff is always there to read.
+      await this.store.putToolSnapshot(hash, result.mcp.tools, this.now());
+    }
+    const config = transitionConfigOf(spec);
+    const events = await this.apply(runtime, async (state) => {
+      const previousTools =
+        hash !== undefined && state.toolsHash !== undefined && state.toolsHash !== hash
+          ? ((await this.store.getToolSnapshot(state.toolsHash)) as ToolInfo[] | undefined)
+          : undefined;
+      const next = transition(state, { kind: 'result', result, previousTools }, new Date(this.now()), config);
+      return { ...next, result };
+    });
+    runtime.last = {
+      at: Date.parse(result.startedAt),
+      status: result.status,
+      reason: result.reason ?? null,
+      message: result.message,
+      durationMs: result.durationMs,
+    };
+    this.bus.emit('result', {
+      monitorId: runtime.monitor.id,
+      name: runtime.monitor.name,
+      at: runtime.last.at,
+      status: result.status,
+      reason: result.reason ?? null,
+      message: result.message,
+      durationMs: result.durationMs,
+      state: runtime.status,
+    });
+    for (const event of events) {
+      this.log.info(
+        { monitor: spec.name, event: event.kind, evidence: event.evidence },
+        eventLine(spec.name, event),
+      );
+    }
+  }
+
+  private async recordRunnerEvent(
+    runtime: Runtime,
+    kind: 'process_restarted',
+    evidence: Record<string, unknown>,
+  ): Promise<void> {
+    const at = new Date(this.now()).toISOString();
+    try {
+      await this.apply(runtime, (state) => ({ state, events: [{ kind, at, evidence } as MonitorEvent] }));
+    } catch (error) {
+      this.log.error({ err: error, monitor: runtime.monitor.name }, 'A restart event could not be stored');
+    }
+  }
+
+  private remember(runtime: Runtime, state: MonitorState): void {
+    runtime.status = state.status;
+    runtime.since = Date.parse(state.since);
+    runtime.incidentOpen = state.incidentOpen;
+    runtime.flapping = state.flapping !== undefined;
+  }
+
+  private publishEvents(runtime: Runtime, events: readonly MonitorEvent[]): void {
+    for (const event of events) {
+      this.bus.emit('event', { monitorId: runtime.monitor.id, name: runtime.monitor.name, event });
+    }
+  }
+
+  private writable(id: number): Runtime {
+    const runtime = this.runtime(id);
+    if (runtime.monitor.source === 'file') {
+      throw new ServiceError('read_only', `"${runtime.monitor.name}" is ${READ_ONLY}`);
+    }
+    return runtime;
+  }
+
+  private announce(report: SyncReport): void {
+    const ids = (names: string[]) =>
+      names.flatMap((n) => {
+        for (const r of this.runtimes.values()) if (r.monitor.name === n) return [r.monitor.id];
+        return [];
+      });
+    if (report.added.length + report.changed.length + report.removed.length === 0) return;
+    this.bus.emit('monitors', { added: ids(report.added), changed: ids(report.changed), removed: [] });
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.changing.then(work, work);
+    this.changing = run.catch(() => {});
+    return run;
+  }
+}
+
+/**
+ * A check's own timeout bounds it; this outer bound (timeout plus slack for start-up and shutdown of a
+ * stdio child) is only there so that no check, whatever a probe does, can hold its slot for ever.
+ */
+function checkBudgetMs(spec: ProbeSpec): number {
+  const timeoutMs = (spec as { timeoutMs?: number }).timeoutMs ?? 10_000;
+  return timeoutMs + 15_000;
+}
+
+function view(runtime: Runtime): MonitorView {
+  const { monitor, spec } = runtime;
+  return {
+    id: monitor.id,
+    name: monitor.name,
+    kind: monitor.kind,
+    target: monitor.target,
+    group: spec?.group ?? null,
+    tags: spec?.tags ?? [],
+    enabled: monitor.enabled,
+    source: monitor.source,
+    readOnly: monitor.source === 'file' ? READ_ONLY : null,
+    intervalSec: spec && isProbed(spec) ? intervalMsOf(spec) / 1000 : null,
+    status: runtime.status,
+    since: runtime.since,
+    incidentOpen: runtime.incidentOpen,
+    flapping: runtime.flapping,
+    lastCheck: runtime.last ?? null,
+    problem: runtime.invalid ?? null,
+  };
+}
+
+function eventLine(name: string, event: MonitorEvent): string {
+  const cause = (event.evidence as { cause?: { message?: string } }).cause?.message;
+  return `${name}: ${event.kind}${event.from && event.to ? ` (${event.from} -> ${event.to})` : ''}${cause ? `: ${cause}` : ''}`;
+}

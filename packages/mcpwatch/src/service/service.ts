@@ -1,0 +1,190 @@
+import type { Logger } from 'pino';
+import type { ConfigError } from '../config/config-error.js';
+import { ConfigWatcher } from '../config/watch-config.js';
+import type { VariableSource } from '../env-vars.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+import type { RetentionOptions, Store } from '../store/index.js';
+import { type CheckRunner, ColdRunner } from './check-runner.js';
+import { Heartbeats } from './heartbeats.js';
+import { LiveBus } from './live-bus.js';
+import { Monitors, type RunnerHooks, type SyncReport } from './monitors.js';
+import type { ProbeSpec } from './run-check.js';
+
+export interface ServiceOptions {
+  store: Store;
+  log: Logger;
+  /** mcpwatch.yaml; watched and reloaded. Without one, monitors come from the API only. */
+  configFile?: string;
+  env: VariableSource;
+  /** Checks running at once across all monitors. */
+  concurrency?: number;
+  /** How each probed monitor is checked; the default is a cold probe per check. */
+  runnerFor?: (spec: ProbeSpec, hooks: RunnerHooks) => CheckRunner;
+  heartbeatSweepMs?: number;
+  retention?: RetentionOptions;
+  now?: () => number;
+}
+
+export interface ConfigStatus {
+  file: string | null;
+  /** When the config in force was loaded (epoch ms). */
+  loadedAt: number | null;
+  /** The last reload's problem, while the previous good config stays in force. */
+  error: string | null;
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * mcpwatch running: the monitors and their schedule, heartbeats and their deadlines, the config file,
+ * and retention. Everything that answers requests (the API, the dashboard, the exporter) reads from here;
+ * nothing here knows HTTP.
+ */
+export class Service {
+  readonly bus = new LiveBus();
+  readonly scheduler: Scheduler;
+  readonly monitors: Monitors;
+  readonly heartbeats: Heartbeats;
+  readonly startedAt: number;
+  readonly config: ConfigStatus = { file: null, loadedAt: null, error: null };
+  private watcher: ConfigWatcher | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private lastSweepAt = 0;
+  private stopping: Promise<void> | undefined;
+
+  private constructor(private readonly options: ServiceOptions) {
+    const now = options.now ?? Date.now;
+    this.startedAt = now();
+    this.scheduler = new Scheduler({
+      concurrency: options.concurrency ?? 256,
+      onOverrun: (id, skipped) =>
+        options.log.warn(
+          { monitorId: Number(id), skipped },
+          `A check outlived its interval; ${skipped} run(s) skipped, not stacked`,
+        ),
+    });
+    this.monitors = new Monitors({
+      store: options.store,
+      scheduler: this.scheduler,
+      bus: this.bus,
+      log: options.log,
+      runnerFor: options.runnerFor ?? ((spec) => new ColdRunner(spec)),
+      now,
+    });
+    this.heartbeats = new Heartbeats(options.store, this.monitors, options.log, now);
+  }
+
+  /**
+   * Loads what the store holds, applies the config file (a broken first file throws its ConfigError: there
+   * is no good config to keep), and starts checking.
+   */
+  static async start(options: ServiceOptions): Promise<Service> {
+    const service = new Service(options);
+    await service.monitors.load();
+    if (options.configFile !== undefined) await service.watch(options.configFile);
+    service.every(options.heartbeatSweepMs ?? 2000, () => service.sweepHeartbeats());
+    service.every(HOUR, () => service.prune());
+    return service;
+  }
+
+  get store(): Store {
+    return this.options.store;
+  }
+
+  /** For /ready: each part that must work for mcpwatch to be doing its job. */
+  readiness(): { scheduler: boolean; heartbeats: boolean; config: boolean } {
+    const sweepMs = this.options.heartbeatSweepMs ?? 2000;
+    const now = (this.options.now ?? Date.now)();
+    return {
+      scheduler: !this.stopping,
+      heartbeats:
+        this.lastSweepAt === 0 ? now - this.startedAt < 3 * sweepMs : now - this.lastSweepAt < 3 * sweepMs,
+      config: this.config.error === null,
+    };
+  }
+
+  /**
+   * Stops scheduling, gives running checks `graceMs` to finish (then aborts them), stops kept-alive servers
+   * and closes the store. Safe to call twice.
+   */
+  stop(graceMs = 10_000): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const timer of this.timers) clearInterval(timer);
+      this.watcher?.close();
+      await this.monitors.close(graceMs);
+      await this.options.store.close();
+    })();
+    return this.stopping;
+  }
+
+  private async watch(file: string): Promise<void> {
+    const { log } = this.options;
+    this.watcher = await ConfigWatcher.start(file, { source: this.options.env });
+    this.config.file = file;
+    await this.applyConfig(this.watcher.config.monitors);
+    this.watcher.on('reload', (config) => {
+      void this.applyConfig(config.monitors).catch((error: Error) =>
+        log.error({ err: error }, `The new config could not be applied: ${error.message}`),
+      );
+    });
+    this.watcher.on('invalid', (error: ConfigError) => {
+      this.config.error = error.message;
+      log.error(`${error.message}\nThe last good config stays in force.`);
+    });
+  }
+
+  private async applyConfig(monitors: Parameters<Monitors['syncFile']>[0]): Promise<SyncReport> {
+    const report = await this.monitors.syncFile(monitors);
+    this.config.loadedAt = (this.options.now ?? Date.now)();
+    this.config.error = null;
+    const { log } = this.options;
+    const changes = report.added.length + report.changed.length + report.removed.length;
+    if (changes > 0) {
+      log.info(
+        { added: report.added, changed: report.changed, removed: report.removed },
+        `Config applied: ${report.added.length} added, ${report.changed.length} changed, ${report.removed.length} removed`,
+      );
+    }
+    for (const name of report.conflicts) {
+      log.warn(
+        `mcpwatch.yaml names "${name}", but a monitor created through the API has that name: rename one of them`,
+      );
+    }
+    return report;
+  }
+
+  private async sweepHeartbeats(): Promise<void> {
+    try {
+      await this.heartbeats.sweep();
+      this.lastSweepAt = (this.options.now ?? Date.now)();
+    } catch (error) {
+      this.options.log.error(
+        { err: error },
+        `Heartbeat deadlines could not be checked: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  private async prune(): Promise<void> {
+    try {
+      const report = await this.options.store.prune((this.options.now ?? Date.now)(), this.options.retention);
+      this.options.log.debug({ pruned: report }, 'retention ran');
+    } catch (error) {
+      this.options.log.error({ err: error }, `Retention failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** A repeating task that never overlaps itself and never keeps the process alive on its own. */
+  private every(ms: number, task: () => Promise<void>): void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running || this.stopping) return;
+      running = true;
+      void task().finally(() => {
+        running = false;
+      });
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+}
