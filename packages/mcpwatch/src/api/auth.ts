@@ -1,0 +1,422 @@
+/**
+ * Who is asking: every request under /api/v1/ carries an API token (`Authorization: Bearer mcpw_…`) or the
+ * session cookie, except routes that declare `config: { public: true }` (sign-in itself, and what the issue
+ * leaves open: heartbeats, public status pages, health). Also the routes that manage sign-in, users and tokens.
+ */
+import { fastifyCookie } from '@fastify/cookie';
+import type {
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+  preHandlerAsyncHookHandler,
+} from 'fastify';
+import { z } from 'zod';
+import {
+  hashApiToken,
+  isApiTokenShape,
+  newApiToken,
+  SAFE_METHODS,
+  SCOPES,
+  scopeAllows,
+} from '../auth/api-token.js';
+import { dummyPasswordHash, MAX_PASSWORD_LENGTH, verifyPassword } from '../auth/password.js';
+import { allows, ROLES } from '../auth/roles.js';
+import { endSession, resumeSession, SESSION_COOKIE, startSession } from '../auth/sessions.js';
+import { addUser, changePassword, changeRole, removeUser, UserError } from '../auth/users.js';
+import { RateLimiter } from '../heartbeat/rate-limit.js';
+import type { ApiToken, Millis, Role, Store, TokenScope, User } from '../store/index.js';
+import { ApiError, sendApiError } from './errors.js';
+
+export interface Principal {
+  userId: number;
+  name: string;
+  role: Role;
+  via: 'session' | 'token';
+  /** A session may do whatever its user's role allows; a token may be limited to reading. */
+  scope: TokenScope;
+  /** The token used, when `via` is 'token'. */
+  tokenId?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who sent the request; null on routes open without credentials and before authentication. */
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Open without credentials although under /api/v1/ (sign-in, public status pages). */
+    public?: boolean;
+  }
+}
+
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+export interface AuthPluginOptions {
+  store: Store;
+  /** Mark the session cookie Secure: set it whenever users reach the service over HTTPS. */
+  secureCookies?: boolean;
+  now?: () => Millis;
+  /** Sign-in attempts allowed per user name and per client address. */
+  loginLimits?: { name?: RateLimit; ip?: RateLimit };
+}
+
+const API_PREFIX = '/api/v1/';
+/** How stale a token's `last_used_at` may get before a request writes it again. */
+const TOKEN_TOUCH_INTERVAL_MS = 60_000;
+const DAY_MS = 86_400_000;
+// A person mistyping gets ten tries, then one every 30 s; a guesser on one address gets one every 10 s.
+const DEFAULT_LIMITS = { name: { perSecond: 1 / 30, burst: 10 }, ip: { perSecond: 1 / 10, burst: 30 } };
+
+const unauthenticated = (message: string) => new ApiError(401, 'unauthenticated', message);
+const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
+const readOnly = () =>
+  forbidden('This API token is read-only: create a token with the write scope to make changes.');
+
+/** Under /api/v1/, by the path asked for or the route it matched, so no spelling of a URL slips past. */
+function guarded(request: FastifyRequest): boolean {
+  const path = request.url.split('?')[0] ?? '';
+  const route = request.routeOptions.url ?? '';
+  return path === '/api/v1' || path.startsWith(API_PREFIX) || route.startsWith(API_PREFIX);
+}
+
+/**
+ * A browser marks requests another site started (`Sec-Fetch-Site`); with a cookie they would act as the user.
+ * SameSite=Lax already stops other sites' POSTs; this also stops sibling subdomains, which count as same-site.
+ */
+function crossSite(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  return site === 'cross-site' || site === 'same-site';
+}
+
+/**
+ * A preHandler for routes that need at least `role`. It also refuses changes from read-scoped tokens, so a
+ * route is safe even if it is registered where the global check does not reach.
+ */
+export function requireRole(role: Role): preHandlerAsyncHookHandler {
+  return async function requireRoleHandler(request: FastifyRequest, reply: FastifyReply) {
+    const principal = request.principal;
+    if (!principal) return sendApiError(reply, unauthenticated('Sign in first.'));
+    if (!scopeAllows(principal.scope, request.method)) return sendApiError(reply, readOnly());
+    if (!allows(principal.role, role)) {
+      return sendApiError(
+        reply,
+        forbidden(`This needs the ${role} role; ${principal.name} is ${principal.role}.`),
+      );
+    }
+  };
+}
+
+/** The principal of an authenticated route; a 401 if the route was somehow reached without one. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw unauthenticated('Sign in first.');
+  return request.principal;
+}
+
+function fromUserError(error: unknown): unknown {
+  if (!(error instanceof UserError)) return error;
+  switch (error.code) {
+    case 'invalid_name':
+    case 'weak_password':
+      return new ApiError(400, 'invalid_request', error.message, error.field);
+    case 'user_not_found':
+      return new ApiError(404, 'not_found', 'No such user.');
+    case 'name_taken':
+    case 'last_admin':
+      return new ApiError(409, error.code, error.message, error.field);
+  }
+}
+
+const idParams = z.object({
+  id: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .positive({ error: 'must be a positive whole number' }),
+});
+const name = z.string({ error: 'give a user name' }).min(1, { error: 'give a user name' }).max(200);
+const password = z.string({ error: 'give a password' }).max(MAX_PASSWORD_LENGTH);
+const role = z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` });
+const loginBody = z.strictObject({ name, password: password.min(1, { error: 'give a password' }) });
+const passwordBody = z.strictObject({ currentPassword: password, password });
+const userBody = z.strictObject({ name, password, role: role.optional() });
+const userPatch = z
+  .strictObject({ role: role.optional(), password: password.optional() })
+  .refine((p) => p.role !== undefined || p.password !== undefined, {
+    error: 'give a role, a password or both',
+  });
+const tokenBody = z.strictObject({
+  name: z
+    .string({ error: 'give the token a name' })
+    .trim()
+    .min(1, { error: 'give the token a name' })
+    .max(100),
+  scope: z.enum(SCOPES, { error: `must be one of ${SCOPES.join(', ')}` }),
+  expiresInDays: z
+    .number({ error: 'must be a number of days' })
+    .int({ error: 'must be a whole number of days' })
+    .min(1, { error: 'must be at least 1' })
+    .max(3650, { error: 'must be at most 3650' })
+    .optional(),
+});
+
+function tokenView(token: ApiToken, owner: string | undefined) {
+  return { ...token, userName: owner ?? null };
+}
+
+async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<void> {
+  const { store } = options;
+  const now = options.now ?? Date.now;
+  const limits = { ...DEFAULT_LIMITS, ...options.loginLimits };
+  const byName = new RateLimiter(limits.name.perSecond, limits.name.burst);
+  const byIp = new RateLimiter(limits.ip.perSecond, limits.ip.burst);
+  /** The session a request came in on, kept off the principal so no handler can log or return it. */
+  const sessionHashes = new WeakMap<FastifyRequest, string>();
+
+  if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie);
+  app.decorateRequest('principal', null);
+  // Made now, so that the first sign-in for an unknown name costs as much as any other.
+  await dummyPasswordHash();
+
+  const cookieOptions = {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    secure: options.secureCookies === true,
+  } as const;
+  const setSessionCookie = (reply: FastifyReply, id: string, expiresAt: Millis) =>
+    reply.setCookie(SESSION_COOKIE, id, {
+      ...cookieOptions,
+      maxAge: Math.max(0, Math.floor((expiresAt - now()) / 1000)),
+    });
+  const clearSessionCookie = (reply: FastifyReply) => reply.clearCookie(SESSION_COOKIE, cookieOptions);
+  const sessionId = (request: FastifyRequest) =>
+    request.headers.cookie ? app.parseCookie(request.headers.cookie)[SESSION_COOKIE] : undefined;
+
+  async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Principal> {
+    const at = now();
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      // Credentials that were sent and are wrong fail outright, rather than falling back to the cookie.
+      const token = /^Bearer +(\S+) *$/i.exec(header)?.[1];
+      if (!token) throw unauthenticated('Send the API token as "Authorization: Bearer mcpw_…".');
+      const found = isApiTokenShape(token)
+        ? await store.getApiTokenByHash(hashApiToken(token), at)
+        : undefined;
+      if (!found) throw unauthenticated('This API token is unknown, revoked or expired.');
+      const { token: stored, user } = found;
+      if (stored.lastUsedAt === null || at - stored.lastUsedAt >= TOKEN_TOUCH_INTERVAL_MS) {
+        await store.touchApiToken(stored.id, at);
+      }
+      return {
+        userId: user.id,
+        name: user.name,
+        role: user.role,
+        via: 'token',
+        scope: stored.scope,
+        tokenId: stored.id,
+      };
+    }
+    const id = sessionId(request);
+    if (id === undefined) {
+      throw unauthenticated('Sign in, or send an API token as "Authorization: Bearer mcpw_…".');
+    }
+    const resumed = await resumeSession(store, id, at);
+    if (!resumed) {
+      clearSessionCookie(reply);
+      throw unauthenticated('Your session has ended: sign in again.');
+    }
+    if (resumed.extendedTo !== undefined) setSessionCookie(reply, id, resumed.extendedTo);
+    if (!SAFE_METHODS.has(request.method) && crossSite(request)) {
+      throw forbidden('Another site cannot act with your session: call the API with an API token instead.');
+    }
+    sessionHashes.set(request, resumed.session.idHash);
+    const { user } = resumed;
+    return { userId: user.id, name: user.name, role: user.role, via: 'session', scope: 'write' };
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!guarded(request) || request.routeOptions.config?.public === true) return;
+    try {
+      const principal = await authenticate(request, reply);
+      if (!scopeAllows(principal.scope, request.method)) throw readOnly();
+      request.principal = principal;
+    } catch (error) {
+      if (error instanceof ApiError) {
+        if (error.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="mcpwatch"');
+        return sendApiError(reply, error);
+      }
+      throw error;
+    }
+  });
+
+  const admin = { preHandler: requireRole('admin') };
+  const anyone = { preHandler: requireRole('viewer') };
+  const open = { config: { public: true } };
+
+  app.get('/api/v1/auth/setup', open, async () => ({ needsAdmin: (await store.countUsers()) === 0 }));
+
+  app.post('/api/v1/auth/login', open, async (request, reply) => {
+    if (crossSite(request)) throw forbidden('Sign in from mcpwatch itself, not from another site.');
+    const body = loginBody.parse(request.body ?? {});
+    // Names are compared as typed; the limiter folds case so "Admin" and "admin" share one budget.
+    // Names are compared as typed; the limiter folds case so "Admin" and "admin" share one budget.
+    const refused = !byIp.take(request.ip)
+      ? limits.ip
+      : !byName.take(body.name.toLowerCase())
+        ? limits.name
+        : undefined;
+    if (refused) {
+      // Retry-After: when the bucket that refused holds one attempt again.
+      throw new ApiError(
+        429,
+        'rate_limited',
+        'Too many sign-in attempts: wait a little and try again.',
+        undefined,
+        {
+          'Retry-After': String(Math.ceil(1 / refused.perSecond)),
+        },
+      );
+    }
+    const user = await store.getUserByName(body.name);
+    // An unknown name is checked against a dummy hash, so it costs what a wrong password costs.
+    const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyPasswordHash()));
+    if (!user || !ok) {
+      // Only a known name is logged: people type passwords into the name field.
+      request.log.warn({ user: user ? user.name : '(unknown)' }, 'sign-in failed');
+      throw unauthenticated('Wrong user name or password.');
+    }
+    const previous = sessionId(request);
+    if (previous !== undefined) await endSession(store, previous);
+    const session = await startSession(store, user.id, now());
+    setSessionCookie(reply, session.id, session.expiresAt);
+    request.log.info({ user: user.name }, 'signed in');
+    const { passwordHash: _, ...shown } = user;
+    return { user: shown };
+  });
+
+  app.post('/api/v1/auth/logout', anyone, async (request, reply) => {
+    const id = sessionId(request);
+    if (principalOf(request).via === 'session' && id !== undefined) await endSession(store, id);
+    clearSessionCookie(reply);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/v1/auth/me', anyone, async (request) => {
+    const principal = principalOf(request);
+    const user = await store.getUser(principal.userId);
+    return { user, via: principal.via, scope: principal.scope };
+  });
+
+  app.post('/api/v1/auth/password', anyone, async (request, reply) => {
+    const principal = principalOf(request);
+    const body = passwordBody.parse(request.body ?? {});
+    const current = await store.getUserByName(principal.name);
+    if (!current || !(await verifyPassword(body.currentPassword, current.passwordHash))) {
+      throw new ApiError(
+        400,
+        'invalid_request',
+        'currentPassword: this is not your current password',
+        'currentPassword',
+      );
+    }
+    await changePassword(store, principal.userId, body.password, now(), sessionHashes.get(request)).catch(
+      (e) => {
+        throw fromUserError(e);
+      },
+    );
+    return reply.code(204).send();
+  });
+
+  app.get('/api/v1/users', admin, async () => ({ users: await store.listUsers() }));
+
+  app.post('/api/v1/users', admin, async (request, reply) => {
+    const body = userBody.parse(request.body ?? {});
+    const role: Role = body.role ?? 'viewer';
+    const user = await addUser(store, { ...body, role }, now()).catch((e) => {
+      throw fromUserError(e);
+    });
+    request.log.info({ user: user.name, role: user.role, by: principalOf(request).name }, 'user added');
+    return reply.code(201).send({ user });
+  });
+
+  app.patch('/api/v1/users/:id', admin, async (request) => {
+    const { id } = idParams.parse(request.params);
+    const patch = userPatch.parse(request.body ?? {});
+    const principal = principalOf(request);
+    let user: User | undefined;
+    try {
+      if (patch.role !== undefined) user = await changeRole(store, id, patch.role, now());
+      if (patch.password !== undefined) {
+        const keep = principal.userId === id ? sessionHashes.get(request) : undefined;
+        user = await changePassword(store, id, patch.password, now(), keep);
+      }
+    } catch (error) {
+      throw fromUserError(error);
+    }
+    request.log.info({ user: user?.name, changed: Object.keys(patch), by: principal.name }, 'user changed');
+    return { user };
+  });
+
+  app.delete('/api/v1/users/:id', admin, async (request, reply) => {
+    const { id } = idParams.parse(request.params);
+    await removeUser(store, id).catch((e) => {
+      throw fromUserError(e);
+    });
+    request.log.info({ userId: id, by: principalOf(request).name }, 'user removed');
+    return reply.code(204).send();
+  });
+
+  app.get('/api/v1/tokens', anyone, async (request) => {
+    const principal = principalOf(request);
+    if (principal.role !== 'admin') {
+      const tokens = await store.listApiTokens(principal.userId);
+      return { tokens: tokens.map((t) => tokenView(t, principal.name)) };
+    }
+    const names = new Map((await store.listUsers()).map((u) => [u.id, u.name]));
+    return { tokens: (await store.listApiTokens()).map((t) => tokenView(t, names.get(t.userId))) };
+  });
+
+  app.post('/api/v1/tokens', anyone, async (request, reply) => {
+    const principal = principalOf(request);
+    const body = tokenBody.parse(request.body ?? {});
+    const { token, hash } = newApiToken();
+    const at = now();
+    const stored = await store.createApiToken(
+      {
+        name: body.name,
+        tokenHash: hash,
+        userId: principal.userId,
+        scope: body.scope,
+        expiresAt: body.expiresInDays === undefined ? null : at + body.expiresInDays * DAY_MS,
+      },
+      at,
+    );
+    request.log.info({ tokenId: stored.id, scope: stored.scope, user: principal.name }, 'API token created');
+    // The only time the token is shown: only its hash is kept.
+    return reply
+      .code(201)
+      .header('Cache-Control', 'no-store')
+      .send({ token: tokenView(stored, principal.name), secret: token });
+  });
+
+  app.delete('/api/v1/tokens/:id', anyone, async (request, reply) => {
+    const principal = principalOf(request);
+    const { id } = idParams.parse(request.params);
+    const owner = principal.role === 'admin' ? undefined : principal.userId;
+    if (!(await store.deleteApiToken(id, owner))) throw new ApiError(404, 'not_found', 'No such API token.');
+    request.log.info({ tokenId: id, by: principal.name }, 'API token deleted');
+    return reply.code(204).send();
+  });
+}
+
+/**
+ * Register once, at the root, after `installErrorHandler`. Marked like `fastify-plugin` marks plugins, so its
+ * hook and request decoration apply to every route of the parent instead of staying inside the plugin.
+ */
+export const authPlugin: FastifyPluginAsync<AuthPluginOptions> = Object.assign(auth, {
+  [Symbol.for('skip-override')]: true,
+  [Symbol.for('fastify.display-name')]: 'mcpwatch-auth',
+});
