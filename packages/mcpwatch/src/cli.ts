@@ -5,6 +5,7 @@ import { type CliContext, configureErrors } from './cli-context.js';
 import { registerDemo } from './commands/demo.js';
 import { registerImport } from './commands/import.js';
 import { registerProbe } from './commands/probe.js';
+import { registerServe } from './commands/serve.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
 
@@ -23,6 +24,7 @@ export function createProgram(context: CliContext): Command {
   registerProbe(program, context);
   registerDemo(program, context);
   registerImport(program, context);
+  registerServe(program, context);
   configureErrors(program, context);
   return program;
 }

@@ -9,6 +9,7 @@ import { Heartbeats } from './heartbeats.js';
 import { LiveBus } from './live-bus.js';
 import { Monitors, type RunnerHooks, type SyncReport } from './monitors.js';
 import type { ProbeSpec } from './run-check.js';
+import { runnerFor } from './runners.js';
 
 export interface ServiceOptions {
   store: Store;
@@ -18,7 +19,7 @@ export interface ServiceOptions {
   env: VariableSource;
   /** Checks running at once across all monitors. */
   concurrency?: number;
-  /** How each probed monitor is checked; the default is a cold probe per check. */
+  /** How each probed monitor is checked; by default as its definition says (cold, or kept alive). */
   runnerFor?: (spec: ProbeSpec, hooks: RunnerHooks) => CheckRunner;
   heartbeatSweepMs?: number;
   retention?: RetentionOptions;
@@ -68,7 +69,7 @@ export class Service {
       scheduler: this.scheduler,
       bus: this.bus,
       log: options.log,
-      runnerFor: options.runnerFor ?? ((spec) => new ColdRunner(spec)),
+      runnerFor: options.runnerFor ?? runnerFor,
       now,
     });
     this.heartbeats = new Heartbeats(options.store, this.monitors, options.log, now);

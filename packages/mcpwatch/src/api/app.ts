@@ -1,0 +1,58 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { Service } from '../service/service.js';
+import { authPlugin } from './auth.js';
+import { ApiError, installErrorHandler } from './errors.js';
+import { healthRoutes } from './health.js';
+import { heartbeatPingRoutes, type PingRouteOptions } from './heartbeat-ping.js';
+import { historyRoutes } from './history.js';
+import { monitorRoutes } from './monitors.js';
+import { openApiDocument } from './openapi.js';
+import type { RouteDoc } from './route.js';
+import { streamRoute } from './stream.js';
+
+export interface AppOptions {
+  service: Service;
+  logger: Logger;
+  /** Mark the session cookie Secure: set when mcpwatch is reached over HTTPS (directly or behind a proxy). */
+  secureCookies?: boolean;
+  heartbeat?: PingRouteOptions;
+}
+
+/**
+ * The HTTP face of the service: REST under /api/v1 (signed in), heartbeat pings and health endpoints
+ * (open). Each area is its own module; this only puts them together.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { service } = options;
+  const app = Fastify({
+    // pino's Logger is Fastify's logger; typed as the base one so every plugin takes the default instance.
+    loggerInstance: options.logger as FastifyBaseLogger,
+    // Requests are not logged one by one: a busy heartbeat endpoint would drown everything else.
+    logController: new LogController({ disableRequestLogging: true }),
+    forceCloseConnections: true,
+    bodyLimit: 1024 * 1024,
+  });
+  installErrorHandler(app);
+  await app.register(authPlugin, {
+    store: service.store,
+    ...(options.secureCookies !== undefined ? { secureCookies: options.secureCookies } : {}),
+  });
+  const docs: RouteDoc[] = [];
+  monitorRoutes(app, docs, service);
+  historyRoutes(app, docs, service);
+  streamRoute(app, docs, service);
+  const document = openApiDocument(docs);
+  // Open: the document describes the API, it reveals no data.
+  app.get('/api/v1/openapi.json', { config: { public: true } }, async () => document);
+  await app.register(heartbeatPingRoutes, { service, ...options.heartbeat });
+  healthRoutes(app, service);
+  app.setNotFoundHandler((request) => {
+    throw new ApiError(
+      404,
+      'not_found',
+      `No route ${request.method} ${request.url.split('?')[0]}: see /api/v1/openapi.json`,
+    );
+  });
+  return app;
+}

@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { CliContext } from '../cli-context.js';
+import { wholeNumber } from '../cli-context.js';
+import { EXIT } from '../exit-codes.js';
+import { createLogger } from '../logger.js';
+import { startServer } from '../start-server.js';
+import { StoreError } from '../store/index.js';
+import { UsageError } from '../usage-error.js';
+
+export const DEFAULT_PORT = 7420;
+
+interface ServeFlags {
+  port: number;
+  host: string;
+  data: string;
+  database?: string;
+  config?: string;
+  concurrency: number;
+  logLevel: string;
+  secureCookies?: boolean;
+}
+
+/**
+ * `mcpwatch serve`: the monitoring service. Runs until SIGTERM or Ctrl-C, then stops scheduling, lets
+ * running checks finish (10 s at most), and closes the store cleanly.
+ */
+export function registerServe(program: Command, context: CliContext): void {
+  const env = context.env;
+  program
+    .command('serve')
+    .summary('run the monitoring service: checks, history, incidents, API')
+    .description(
+      'Watch the monitors of mcpwatch.yaml and those created through the API around the clock, keep their history and incidents, and serve the REST API, heartbeat URLs and health endpoints.',
+    )
+    .option(
+      '-p, --port <port>',
+      'port to listen on (MCPWATCH_PORT)',
+      wholeNumber('a port', DEFAULT_PORT, 0),
+      numberFrom(env.MCPWATCH_PORT) ?? DEFAULT_PORT,
+    )
+    .option(
+      '--host <address>',
+      'address to listen on; 0.0.0.0 for every interface (MCPWATCH_HOST)',
+      env.MCPWATCH_HOST ?? '127.0.0.1',
+    )
+    .option(
+      '--data <dir>',
+      'folder of the embedded SQLite database (MCPWATCH_DATA)',
+      env.MCPWATCH_DATA ?? './data',
+    )
+    .option(
+      '--database <url>',
+      'sqlite:<path> or postgres://user@host:5432/db instead of the embedded default (MCPWATCH_DATABASE)',
+      env.MCPWATCH_DATABASE,
+    )
+    .option(
+      '-c, --config <file>',
+      'mcpwatch.yaml to watch (MCPWATCH_CONFIG; default ./mcpwatch.yaml when it exists)',
+      env.MCPWATCH_CONFIG,
+    )
+    .option('--concurrency <n>', 'checks running at once', wholeNumber('a number of checks', 256), 256)
+    .option(
+      '--log-level <level>',
+      'fatal, error, warn, info, debug or trace (LOG_LEVEL)',
+      env.LOG_LEVEL ?? 'info',
+    )
+    .option('--secure-cookies', 'mark the session cookie Secure (when users reach mcpwatch over HTTPS)')
+    .action(async (flags: ServeFlags) => {
+      context.exit(await serve(flags, context));
+    });
+}
+
+async function serve(flags: ServeFlags, context: CliContext): Promise<number> {
+  const configFile = flags.config ?? (existsSync('mcpwatch.yaml') ? 'mcpwatch.yaml' : undefined);
+  const log = createLogger({ level: flags.logLevel, pretty: process.stderr.isTTY === true });
+  const database = flags.database ?? `sqlite:${path.join(flags.data, 'mcpwatch.db')}`;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      port: flags.port,
+      host: flags.host,
+      database,
+      ...(configFile !== undefined ? { configFile } : {}),
+      env: context.env,
+      log,
+      concurrency: flags.concurrency,
+      ...(flags.secureCookies ? { secureCookies: true } : {}),
+    });
+  } catch (error) {
+    // A store that cannot be opened and a config that does not load are the operator's to fix: one
+    // clear message and a non-zero exit, with nothing written.
+    if (error instanceof StoreError) throw new UsageError(error.message);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new UsageError(`Port ${flags.port} on ${flags.host} is taken: stop what uses it, or pass --port`);
+    }
+    throw error;
+  }
+  log.info(
+    { url: server.url, database: database.replace(/\/\/[^@/]*@/, '//***@'), config: configFile ?? null },
+    `mcpwatch is serving on ${server.url} with ${server.service.monitors.list().length} monitor(s)`,
+  );
+  await new Promise<void>((resolve) => {
+    if (context.signal.aborted) resolve();
+    else context.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  log.info('Stopping: no new checks; running checks get 10 s to finish');
+  await server.close(10_000);
+  log.info('Stopped cleanly');
+  log.flush();
+  return EXIT.up;
+}
+
+function numberFrom(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
