@@ -1,4 +1,6 @@
 export { ProbeFailure } from './failure.js';
+export { KeepaliveMcp } from './mcp/keepalive.js';
+export type { BackoffOptions, ExitInfo, KeepaliveHooks, RestartInfo } from './mcp/keepalive-restarts.js';
 export type { McpOptions, McpOptionsInput, StdioTargetInput, ToolCallOptions } from './mcp/options.js';
 export { mcpOptionsSchema, prepareMcpOptions, stdioTargetSchema, toolCallSchema } from './mcp/options.js';
 export { canonicalJson, toolsHash } from './mcp/tools.js';

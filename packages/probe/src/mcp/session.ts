@@ -243,6 +243,29 @@ export class Session {
     await this.ctx.phase('ping', (signal) => this.call('ping', undefined, signal));
   }
 
+  /**
+   * The same agreed session for a later check of a kept-alive server: each check has its own deadline,
+   * timings and result, while the era and its `_meta` envelope stay as the handshake set them.
+   */
+  resume(ctx: ProbeContext, info: McpInfo): Session {
+    const next = new Session(this.channel, ctx, this.options, info);
+    next.meta = this.meta;
+    return next;
+  }
+
+  /**
+   * Asks a session that already agreed on an era whether the server still answers, timed as the ping
+   * phase: `ping` in the legacy era (unless the options turn it off, for servers that lack it), and
+   * `server/discover` in the modern era, which has no ping.
+   */
+  async alive(): Promise<void> {
+    if (this.info.era === 'modern') {
+      await this.ctx.phase('ping', (signal) => this.call('server/discover', undefined, signal));
+    } else if (this.options.ping) {
+      await this.ping();
+    }
+  }
+
   async countList(method: 'resources/list' | 'prompts/list', key: 'resources' | 'prompts'): Promise<number> {
     return this.ctx.phase(key, async (signal) => {
       let count = 0;
@@ -283,10 +306,10 @@ export class Session {
     assertCall(outcome, tool, call, this.ctx);
   }
 
-  /** Everything after the handshake, in the order a client would do it. */
-  async run(): Promise<void> {
+  /** Everything after the handshake, in the order a client would do it; `ping: false` after alive(). */
+  async run(ping = this.options.ping): Promise<void> {
     const tools = await this.listTools();
-    if (this.options.ping && this.info.era === 'legacy') await this.ping();
+    if (ping && this.info.era === 'legacy') await this.ping();
     if (this.options.listResources) this.info.resources = await this.countList('resources/list', 'resources');
     if (this.options.listPrompts) this.info.prompts = await this.countList('prompts/list', 'prompts');
     await this.callTool(tools);

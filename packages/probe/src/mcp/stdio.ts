@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { ProbeContext } from '../context.js';
 import { ProbeFailure } from '../failure.js';
 import {
   classifyMessage,
@@ -8,8 +9,10 @@ import {
   type RpcReply,
   snippet,
 } from '../protocol/jsonrpc.js';
-import type { Era } from '../result.js';
+import type { Era, McpInfo } from '../result.js';
 import { type Channel, PendingReplies } from './channel.js';
+import type { McpOptions } from './options.js';
+import type { Session } from './session.js';
 
 export interface StdioTarget {
   command: string;
@@ -56,7 +59,8 @@ export class StdioChannel implements Channel {
   exit: { code: number | null; signal: string | null } | undefined;
   private readonly pending = new PendingReplies();
   private nextId = 1;
-  private readonly exited: Promise<void>;
+  /** Settles once the child has exited and its pipes are read (or the drain bound passed); never rejects. */
+  readonly exited: Promise<void>;
 
   private constructor(
     private readonly child: ChildProcessWithoutNullStreams,
@@ -185,7 +189,8 @@ export class StdioChannel implements Channel {
     this.child.stdin.write(`${line}\n`);
   }
 
-  private exitFailure(): ProbeFailure {
+  /** How the child ended, as a probe failure that quotes its last stderr line. */
+  exitFailure(): ProbeFailure {
     const how = this.exit
       ? this.exit.signal
         ? `was killed by ${this.exit.signal}`
@@ -258,5 +263,46 @@ export class StdioChannel implements Channel {
         if (this.stderr.length > STDERR_LINES) this.stderr.shift();
       }
     });
+  }
+}
+
+/** The handshake over stdio, where a legacy server may ignore server/discover: wait at most half of what is left. */
+export function stdioHandshake(session: Session, options: McpOptions, ctx: ProbeContext): Promise<Era> {
+  return session.handshake(() =>
+    AbortSignal.timeout(Math.max(1000, Math.floor((options.timeoutMs - ctx.elapsed()) / 2))),
+  );
+}
+
+/**
+ * Runs a check's steps over a stdio child and names what the child did wrong: a timeout after lines on
+ * stdout that are not JSON-RPC is that noise, not a slow server, and noise beside correct answers
+ * degrades the check. A failure keeps the stderr tail.
+ */
+export async function overStdio(
+  channel: StdioChannel,
+  ctx: ProbeContext,
+  info: McpInfo,
+  steps: () => Promise<void>,
+): Promise<void> {
+  try {
+    await steps();
+  } catch (error) {
+    if (channel.stderr.length) info.stderr = channel.stderr.slice(-20);
+    if (error instanceof ProbeFailure && error.reason === 'timeout' && channel.noise.lines > 0) {
+      throw new ProbeFailure(
+        'invalid_json',
+        `The server wrote ${channel.noise.lines} line(s) to stdout that are not JSON-RPC (first: ${channel.noise.first}) and no answer`,
+        error.phase,
+      );
+    }
+    throw error;
+  }
+  if (channel.noise.lines > 0) {
+    ctx.check(
+      'stdout_clean',
+      false,
+      `${channel.noise.lines} stdout line(s) are not JSON-RPC (first: ${channel.noise.first})`,
+      'invalid_json',
+    );
   }
 }

@@ -9,7 +9,7 @@ import {
 } from '../mcp/options.js';
 import { Session } from '../mcp/session.js';
 import { SseChannel } from '../mcp/sse.js';
-import { StdioChannel, type StdioTarget } from '../mcp/stdio.js';
+import { overStdio, StdioChannel, type StdioTarget, stdioHandshake } from '../mcp/stdio.js';
 import { StreamableHttpChannel } from '../mcp/streamable-http.js';
 import { displayUrl, HttpOrigin, readBody } from '../net/http.js';
 import { prepare } from '../options.js';
@@ -154,35 +154,15 @@ async function probeStdio(
   });
   channel = await ctx.phase('spawn', () => spawning);
   const session = new Session(channel, ctx, options, info);
-  try {
-    // A legacy stdio server may ignore server/discover; wait at most half of what is left before falling back.
-    await session.handshake(() =>
-      AbortSignal.timeout(Math.max(1000, Math.floor((options.timeoutMs - ctx.elapsed()) / 2))),
-    );
+  await overStdio(channel, ctx, info, async () => {
+    await stdioHandshake(session, options, ctx);
     await session.run();
-  } catch (error) {
-    if (channel.stderr.length) info.stderr = channel.stderr.slice(-20);
-    if (error instanceof ProbeFailure && error.reason === 'timeout' && channel.noise.lines > 0) {
-      throw new ProbeFailure(
-        'invalid_json',
-        `The server wrote ${channel.noise.lines} line(s) to stdout that are not JSON-RPC (first: ${channel.noise.first}) and no answer`,
-        error.phase,
-      );
-    }
-    throw error;
-  }
-  if (channel.noise.lines > 0) {
-    ctx.check(
-      'stdout_clean',
-      false,
-      `${channel.noise.lines} stdout line(s) are not JSON-RPC (first: ${channel.noise.first})`,
-      'invalid_json',
-    );
-  }
+  });
   return summary(info, ctx);
 }
 
-function summary(info: McpInfo, ctx: ProbeContext): string {
+/** The one-line verdict of an MCP check that succeeded. */
+export function summary(info: McpInfo, ctx: ProbeContext): string {
   const name = info.serverInfo?.name
     ? `${info.serverInfo.name}${info.serverInfo.version ? ` ${info.serverInfo.version}` : ''}`
     : 'MCP server';
