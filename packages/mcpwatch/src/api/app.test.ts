@@ -1,0 +1,267 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ExampleServer, startExampleServer } from '../demo/example-server.js';
+import { type RunningServer, startServer } from '../start-server.js';
+
+/**
+ * The service end to end over HTTP: a real SQLite file, real probes against loopback servers, the API as a
+ * client sees it. Waits poll with a deadline; nothing asserts on durations.
+ */
+let dir: string;
+let server: RunningServer;
+let example: ExampleServer;
+let health: http.Server;
+let healthStatus = 200;
+let healthUrl: string;
+let cookie = '';
+
+async function api(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${server.url}${url}`, {
+    method,
+    headers: {
+      ...(cookie ? { cookie } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+}
+
+async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, ms = 20_000) {
+  const deadline = Date.now() + ms;
+  let last: T = await read();
+  while (!ok(last)) {
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    last = await read();
+  }
+  return last;
+}
+
+const monitorNamed = async (name: string) =>
+  (await api('GET', '/api/v1/monitors')).body.monitors.find((m: { name: string }) => m.name === name);
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'mcpwatch-api-'));
+  example = await startExampleServer();
+  health = http.createServer((_req, res) => {
+    res.writeHead(healthStatus, { 'content-type': 'text/plain' });
+    res.end(healthStatus === 200 ? 'ok' : 'broken');
+  });
+  await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
+  healthUrl = `http://127.0.0.1:${(health.address() as AddressInfo).port}/healthz`;
+  const configFile = path.join(dir, 'mcpwatch.yaml');
+  writeFileSync(
+    configFile,
+    `monitors:\n  - kind: mcp\n    name: example\n    target: \${EXAMPLE_URL}\n    intervalSec: 3600\n    expectTools: [echo, add]\n`,
+  );
+  server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    database: path.join(dir, 'mcpwatch.db'),
+    configFile,
+    env: { MCPWATCH_ADMIN_PASSWORD: 'correct horse battery', EXAMPLE_URL: example.url },
+    log: pino({ level: 'silent' }),
+  });
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'admin', password: 'correct horse battery' }),
+  });
+  expect(login.status).toBe(200);
+  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+});
+
+afterAll(async () => {
+  await server?.close(1000);
+  await example?.close();
+  health?.closeAllConnections();
+  await new Promise((r) => health?.close(r));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the REST API', () => {
+  it('is closed without credentials, but health, heartbeats and the OpenAPI document are open', async () => {
+    const saved = cookie;
+    cookie = '';
+    try {
+      expect((await api('GET', '/api/v1/monitors')).status).toBe(401);
+      expect((await api('GET', '/live')).body).toEqual({ status: 'ok' });
+      const ready = await api('GET', '/ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body.checks).toMatchObject({ store: true, scheduler: true, config: true });
+      const doc = await api('GET', '/api/v1/openapi.json');
+      expect(doc.body.openapi).toBe('3.1.0');
+      expect(Object.keys(doc.body.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/v1/monitors',
+          '/api/v1/monitors/{id}/check',
+          '/api/v1/incidents/{id}/acknowledge',
+        ]),
+      );
+      expect(
+        doc.body.paths['/api/v1/monitors'].post.requestBody.content['application/json'].schema,
+      ).toBeTruthy();
+    } finally {
+      cookie = saved;
+    }
+  });
+
+  it('takes the seed shape, says which field is wrong, and refuses a second monitor of one name', async () => {
+    const seed = {
+      kind: 'http',
+      name: 'health',
+      target: healthUrl,
+      intervalSec: 1,
+      consecutiveFails: 2,
+      alertMessage: 'health is failing',
+      recoveryMessage: 'health is back',
+    };
+    const created = await api('POST', '/api/v1/monitors', seed);
+    expect(created.status).toBe(201);
+    expect(created.body.monitor).toMatchObject({
+      name: 'health',
+      kind: 'http',
+      source: 'api',
+      readOnly: null,
+    });
+    expect(created.body.config).toMatchObject({ consecutiveFails: 2, alertMessage: 'health is failing' });
+
+    const bad = await api('POST', '/api/v1/monitors', { ...seed, name: 'other', target: 'not a url' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'invalid_request', field: 'target' });
+
+    const again = await api('POST', '/api/v1/monitors', seed);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('conflict');
+  });
+
+  it('streams results live, opens an incident on down and resolves it on recovery, with its timeline', async () => {
+    const monitor = await until(
+      'health up',
+      () => monitorNamed('health'),
+      (m) => m?.status === 'up',
+    );
+
+    const stream = await fetch(`${server.url}/api/v1/stream`, { headers: { cookie } });
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    const reader = stream.body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+    let seen = '';
+    const decoder = new TextDecoder();
+    while (!seen.includes('event: result')) seen += decoder.decode((await reader.read()).value);
+    expect(seen).toContain('"name":"health"');
+    await reader.cancel();
+
+    healthStatus = 500;
+    await until(
+      'health down',
+      () => monitorNamed('health'),
+      (m) => m?.status === 'down',
+    );
+    const open = await api('GET', `/api/v1/incidents?open=true&monitorId=${monitor.id}`);
+    expect(open.body.incidents).toHaveLength(1);
+    const incident = open.body.incidents[0];
+
+    const ack = await api('POST', `/api/v1/incidents/${incident.id}/acknowledge`);
+    expect(ack.body.incident.acknowledgedBy).toBe('admin');
+    const note = await api('POST', `/api/v1/incidents/${incident.id}/note`, {
+      note: 'upstream returned 500',
+    });
+    expect(note.body.incident.note).toBe('upstream returned 500');
+
+    healthStatus = 200;
+    await until(
+      'health recovered',
+      () => monitorNamed('health'),
+      (m) => m?.status === 'up',
+    );
+    const detail = await api('GET', `/api/v1/incidents/${incident.id}`);
+    expect(detail.body.incident.resolvedAt).not.toBeNull();
+    expect(detail.body.timeline.map((e: { kind: string }) => e.kind)).toEqual(['down', 'recovered']);
+    expect((await api('GET', `/api/v1/incidents?monitorId=${monitor.id}`)).body.incidents).toHaveLength(1);
+
+    const results = await api('GET', `/api/v1/monitors/${monitor.id}/results?limit=1000`);
+    const statuses = results.body.results.map((r: { status: string }) => r.status);
+    expect(statuses).toContain('down');
+    expect(statuses).toContain('up');
+    const uptime = await api('GET', `/api/v1/monitors/${monitor.id}/uptime?windows=24h,90d`);
+    expect(uptime.body.windows['24h'].checks).toBe(results.body.results.length);
+    expect(uptime.body.windows['24h'].uptime).toBeLessThan(1);
+  });
+
+  it('checks an MCP server now, keeps its tool list, and leaves monitors from the file read-only', async () => {
+    const monitor = await monitorNamed('example');
+    expect(monitor.readOnly).toContain('mcpwatch.yaml');
+    const checked = await api('POST', `/api/v1/monitors/${monitor.id}/check`);
+    expect(checked.status).toBe(200);
+    expect(checked.body.result).toMatchObject({ status: 'up', mcp: { transport: 'streamable-http' } });
+    expect(checked.body.monitor.status).toBe('up');
+    const tools = await api('GET', `/api/v1/monitors/${monitor.id}/tools`);
+    expect(tools.body.tools.map((t: { name: string }) => t.name).sort()).toEqual(['add', 'echo', 'time']);
+
+    const edit = await api('PUT', `/api/v1/monitors/${monitor.id}`, {
+      kind: 'mcp',
+      name: 'example',
+      target: example.url,
+    });
+    expect(edit.status).toBe(403);
+    expect(edit.body.error.message).toContain('mcpwatch.yaml');
+    expect((await api('DELETE', `/api/v1/monitors/${monitor.id}`)).status).toBe(403);
+
+    const paused = await api('POST', `/api/v1/monitors/${monitor.id}/pause`);
+    expect(paused.body.monitor.status).toBe('paused');
+    const resumed = await api('POST', `/api/v1/monitors/${monitor.id}/resume`);
+    expect(resumed.body.monitor.status).toBe('pending');
+  });
+
+  it('takes heartbeats by token, says nothing for unknown tokens, and treats /fail as decisive', async () => {
+    const created = await api('POST', '/api/v1/monitors', {
+      kind: 'heartbeat',
+      name: 'ide-server',
+      mode: 'period',
+      periodSec: 3600,
+    });
+    expect(created.status).toBe(201);
+    const token = created.body.heartbeatToken as string;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+
+    const ping = await fetch(`${server.url}/hb/${token}`, { method: 'POST', body: 'all good' });
+    expect(ping.status).toBe(200);
+    expect((await monitorNamed('ide-server')).status).toBe('up');
+
+    const unknown = await fetch(`${server.url}/hb/${'x'.repeat(32)}`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toBe('not found\n');
+
+    expect((await fetch(`${server.url}/hb/${token}/3`, { method: 'POST', body: 'disk full' })).status).toBe(
+      200,
+    );
+    const down = await monitorNamed('ide-server');
+    expect(down.status).toBe('down');
+    const results = await api('GET', `/api/v1/monitors/${down.id}/results`);
+    expect(results.body.results[0].message).toBe('The server reported a failure with exit code 3: disk full');
+  });
+
+  it('lets a read-only token read but not write', async () => {
+    const token = await api('POST', '/api/v1/tokens', { name: 'dashboard', scope: 'read' });
+    expect(token.status).toBe(201);
+    const saved = cookie;
+    cookie = '';
+    try {
+      const bearer = { authorization: `Bearer ${token.body.secret}` };
+      expect((await api('GET', '/api/v1/monitors', undefined, bearer)).status).toBe(200);
+      const write = await api('POST', '/api/v1/monitors', { kind: 'tcp', target: '127.0.0.1:1' }, bearer);
+      expect(write.status).toBe(403);
+    } finally {
+      cookie = saved;
+    }
+  });
+});
