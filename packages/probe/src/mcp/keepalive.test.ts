@@ -191,6 +191,21 @@ describe('a child that dies', () => {
     expect((await k.check()).message).toMatch(/^Restart 1 /);
   });
 
+  it('answers with a line over the byte limit: response_too_large, the child stopped', async () => {
+    const maxBytes = 65_536;
+    const { k, exits } = keepalive(fixture('fails-later.mjs', 'big', String(4 * maxBytes)), {
+      era: 'legacy',
+      maxBytes,
+    });
+    expect((await k.check()).status).toBe('up');
+    const pid = k.pid as number;
+    const result = await k.check();
+    expect(result).toMatchObject({ status: 'down', reason: 'response_too_large', phase: 'ping' });
+    expect(result.message).toContain('restarting it in 1 s');
+    expect(() => process.kill(pid, 0)).toThrow(gone);
+    expect(exits).toEqual([expect.objectContaining({ pid, reason: 'response_too_large', attempt: 1 })]);
+  });
+
   it('hangs on ping: the check times out, the child is stopped and later restarted', async () => {
     const { k, clock, restarts, exits } = keepalive(fixture('fails-later.mjs', 'hang'), {
       era: 'legacy',

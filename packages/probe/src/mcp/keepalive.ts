@@ -202,8 +202,11 @@ export class KeepaliveMcp {
 
   /** After a check: keep a child that answered, stop one that hung, and plan the restart of one that ended. */
   private async settle(result: ProbeResult, channel: StdioChannel | undefined): Promise<ProbeResult> {
-    // The exit can be known before its watcher has run.
-    if (channel?.exit) this.exited(channel);
+    // The exit can be known before its watcher has run. A child the channel killed itself (a line over
+    // the byte limit) ended for the check's reason, not on its own.
+    const killedFor =
+      result.status === 'down' && BROKEN.has(result.reason) && result.reason !== 'process_exited';
+    if (channel?.exit && !killedFor) this.exited(channel);
     if (this.closing) return result;
     if (result.status !== 'down') {
       if (channel) channel.noise = { lines: 0 };
