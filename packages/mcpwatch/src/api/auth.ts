@@ -290,6 +290,8 @@ async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<v
     }
     const previous = sessionId(request);
     if (previous !== undefined) await endSession(store, previous);
+    // Sign-ins are when sessions are made, so they are also when dead ones are swept: no timer to run or stop.
+    await store.deleteExpiredSessions(now());
     const session = await startSession(store, user.id, now());
     setSessionCookie(reply, session.id, session.expiresAt);
     request.log.info({ user: user.name }, 'signed in');
