@@ -73,6 +73,11 @@ const DEFAULT_LIMITS = { name: { perSecond: 1 / 30, burst: 10 }, ip: { perSecond
 
 const unauthenticated = (message: string) => new ApiError(401, 'unauthenticated', message);
 const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
+/** Retry-After says when the bucket that refused holds one attempt again. */
+const tooMany = (limit: RateLimit) =>
+  new ApiError(429, 'rate_limited', 'Too many sign-in attempts: wait a little and try again.', undefined, {
+    'Retry-After': String(Math.ceil(1 / limit.perSecond)),
+  });
 const readOnly = () =>
   forbidden('This API token is read-only: create a token with the write scope to make changes.');
 
@@ -268,18 +273,7 @@ async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<v
       : !byName.take(body.name.toLowerCase())
         ? limits.name
         : undefined;
-    if (refused) {
-      // Retry-After: when the bucket that refused holds one attempt again.
-      throw new ApiError(
-        429,
-        'rate_limited',
-        'Too many sign-in attempts: wait a little and try again.',
-        undefined,
-        {
-          'Retry-After': String(Math.ceil(1 / refused.perSecond)),
-        },
-      );
-    }
+    if (refused) throw tooMany(refused);
     const user = await store.getUserByName(body.name);
     // An unknown name is checked against a dummy hash, so it costs what a wrong password costs.
     const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyPasswordHash()));
@@ -315,6 +309,8 @@ async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<v
   app.post('/api/v1/auth/password', anyone, async (request, reply) => {
     const principal = principalOf(request);
     const body = passwordBody.parse(request.body ?? {});
+    // A borrowed session must not become a way to guess the password itself.
+    if (!byName.take(principal.name.toLowerCase())) throw tooMany(limits.name);
     const current = await store.getUserByName(principal.name);
     if (!current || !(await verifyPassword(body.currentPassword, current.passwordHash))) {
       throw new ApiError(
