@@ -267,12 +267,9 @@ async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<v
     if (crossSite(request)) throw forbidden('Sign in from mcpwatch itself, not from another site.');
     const body = loginBody.parse(request.body ?? {});
     // Names are compared as typed; the limiter folds case so "Admin" and "admin" share one budget.
-    // Names are compared as typed; the limiter folds case so "Admin" and "admin" share one budget.
-    const refused = !byIp.take(request.ip)
-      ? limits.ip
-      : !byName.take(body.name.toLowerCase())
-        ? limits.name
-        : undefined;
+    let refused: RateLimit | undefined;
+    if (!byIp.take(request.ip)) refused = limits.ip;
+    else if (!byName.take(body.name.toLowerCase())) refused = limits.name;
     if (refused) throw tooMany(refused);
     const user = await store.getUserByName(body.name);
     // An unknown name is checked against a dummy hash, so it costs what a wrong password costs.
