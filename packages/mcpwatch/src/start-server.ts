@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './api/app.js';
-import { describeBootstrap, ensureAdmin } from './auth/bootstrap.js';
+import { type AdminBootstrap, describeBootstrap, ensureAdmin } from './auth/bootstrap.js';
 import { Service, type ServiceOptions } from './service/service.js';
 import { openStore } from './store/index.js';
 
@@ -25,6 +25,8 @@ export interface RunningServer {
   service: Service;
   /** The address actually bound (port 0 picks a free one). */
   url: string;
+  /** What the first-admin bootstrap did. */
+  admin: AdminBootstrap;
   /** Stops taking requests, lets running checks finish within `graceMs`, closes the store. */
   close(graceMs?: number): Promise<void>;
 }
@@ -60,6 +62,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       app,
       service: running,
       url: `http://${host}:${port}`,
+      admin: bootstrap,
       close: async (graceMs = 10_000) => {
         await app.close();
         await running.stop(graceMs);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -20,6 +21,7 @@ interface ServeFlags {
   concurrency: number;
   logLevel: string;
   secureCookies?: boolean;
+  example?: boolean;
 }
 
 /**
@@ -67,15 +69,35 @@ export function registerServe(program: Command, context: CliContext): void {
       env.LOG_LEVEL ?? 'info',
     )
     .option('--secure-cookies', 'mark the session cookie Secure (when users reach mcpwatch over HTTPS)')
+    .option(
+      '--example',
+      'also start example MCP servers (one misbehaving) and watch them with the bundled config, in <data>/example',
+    )
     .action(async (flags: ServeFlags) => {
       context.exit(await serve(flags, context));
     });
 }
 
 async function serve(flags: ServeFlags, context: CliContext): Promise<number> {
-  const configFile = flags.config ?? (existsSync('mcpwatch.yaml') ? 'mcpwatch.yaml' : undefined);
   const log = createLogger({ level: flags.logLevel, pretty: process.stderr.isTTY === true });
-  const database = flags.database ?? `sqlite:${path.join(flags.data, 'mcpwatch.db')}`;
+  // The example keeps its history apart from a real one, and signs its first admin in with a fresh password.
+  // Loaded only here: the server SDK costs every other start a quarter second.
+  const fleet = flags.example
+    ? await (await import('../demo/example-fleet.js')).startExampleFleet()
+    : undefined;
+  const examplePassword =
+    fleet && !context.env.MCPWATCH_ADMIN_PASSWORD ? randomBytes(9).toString('base64url') : undefined;
+  const env = fleet
+    ? {
+        ...context.env,
+        ...fleet.env,
+        ...(examplePassword ? { MCPWATCH_ADMIN_PASSWORD: examplePassword } : {}),
+      }
+    : context.env;
+  const configFile =
+    flags.config ?? fleet?.configFile ?? (existsSync('mcpwatch.yaml') ? 'mcpwatch.yaml' : undefined);
+  const data = fleet ? path.join(flags.data, 'example') : flags.data;
+  const database = flags.database ?? `sqlite:${path.join(data, 'mcpwatch.db')}`;
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({
@@ -83,12 +105,13 @@ async function serve(flags: ServeFlags, context: CliContext): Promise<number> {
       host: flags.host,
       database,
       ...(configFile !== undefined ? { configFile } : {}),
-      env: context.env,
+      env,
       log,
       concurrency: flags.concurrency,
       ...(flags.secureCookies ? { secureCookies: true } : {}),
     });
   } catch (error) {
+    await fleet?.close();
     // A store that cannot be opened and a config that does not load are the operator's to fix: one
     // clear message and a non-zero exit, with nothing written.
     if (error instanceof StoreError) throw new UsageError(error.message);
@@ -96,6 +119,12 @@ async function serve(flags: ServeFlags, context: CliContext): Promise<number> {
       throw new UsageError(`Port ${flags.port} on ${flags.host} is taken: stop what uses it, or pass --port`);
     }
     throw error;
+  }
+  if (examplePassword && server.admin.action === 'created') {
+    context.stderr.write(
+      `\nExample fleet running. Sign in to ${server.url} as admin with password ${examplePassword}\n` +
+        `See it with: mcpwatch status --data ${data}   or   curl ${server.url}/health\n\n`,
+    );
   }
   log.info(
     { url: server.url, database: database.replace(/\/\/[^@/]*@/, '//***@'), config: configFile ?? null },
@@ -107,6 +136,7 @@ async function serve(flags: ServeFlags, context: CliContext): Promise<number> {
   });
   log.info('Stopping: no new checks; running checks get 10 s to finish');
   await server.close(10_000);
+  await fleet?.close();
   log.info('Stopped cleanly');
   log.flush();
   return EXIT.up;
