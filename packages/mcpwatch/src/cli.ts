@@ -6,6 +6,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerImport } from './commands/import.js';
 import { registerProbe } from './commands/probe.js';
 import { registerServe } from './commands/serve.js';
+import { registerUser } from './commands/user.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
 
@@ -25,6 +26,7 @@ export function createProgram(context: CliContext): Command {
   registerDemo(program, context);
   registerImport(program, context);
   registerServe(program, context);
+  registerUser(program, context);
   configureErrors(program, context);
   return program;
 }

@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../store/index.js';
+import { Service } from './service.js';
+
+const FAILS_LATER = fileURLToPath(
+  new URL('../../../probe/src/test-fixtures/stdio/fails-later.mjs', import.meta.url),
+);
+
+let dir: string;
+let service: Service | undefined;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'mcpwatch-service-'));
+});
+
+afterEach(async () => {
+  await service?.stop(1000);
+  service = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(yaml: string): Promise<{ file: string; service: Service }> {
+  const file = path.join(dir, 'mcpwatch.yaml');
+  writeFileSync(file, yaml);
+  service = await Service.start({
+    store: await openStore(path.join(dir, 'mcpwatch.db')),
+    log: pino({ level: 'silent' }),
+    env: { env: {} },
+    configFile: file,
+  });
+  return { file, service };
+}
+
+async function until<T>(what: string, read: () => T | Promise<T>, ok: (value: T) => boolean, ms = 20_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('the service', () => {
+  it('follows mcpwatch.yaml: adds, keeps the last good config on a bad edit, removes', async () => {
+    const one = 'monitors:\n  - kind: tcp\n    name: a\n    target: 127.0.0.1:1\n    intervalSec: 60\n';
+    const { file, service } = await start(one);
+    expect(service.monitors.list().map((m) => m.name)).toEqual(['a']);
+
+    writeFileSync(file, `${one}  - kind: tcp\n    name: b\n    target: 127.0.0.1:2\n    intervalSec: 60\n`);
+    await until(
+      'b added',
+      () => service.monitors.list().map((m) => m.name),
+      (names) => names.length === 2,
+    );
+
+    writeFileSync(file, 'monitors:\n  - kind: tcp\n    name: a\n    target: not-a-host-port\n');
+    await until(
+      'the bad edit reported',
+      () => service.config.error,
+      (error) => error !== null,
+    );
+    expect(service.config.error).toContain('mcpwatch.yaml:4');
+    expect(service.readiness().config).toBe(false);
+    expect(service.monitors.list().map((m) => m.name)).toEqual(['a', 'b']);
+
+    writeFileSync(
+      file,
+      'monitors:\n  - kind: tcp\n    name: b\n    target: 127.0.0.1:2\n    intervalSec: 60\n',
+    );
+    await until(
+      'a removed',
+      () => service.monitors.list().map((m) => m.name),
+      (names) => names.join() === 'b',
+    );
+    expect(service.config.error).toBeNull();
+    expect(await service.store.getMonitorByKey('a')).toBeUndefined();
+  });
+
+  it('restarts a kept-alive stdio server that dies, and records the restart as an event', async () => {
+    const { service } = await start(
+      [
+        'monitors:',
+        '  - kind: mcp',
+        '    name: fragile',
+        `    target: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(FAILS_LATER)}, exit] }`,
+        '    mode: keepalive',
+        '    intervalSec: 1',
+        '    consecutiveFails: 1',
+        '',
+      ].join('\n'),
+    );
+    const id = service.monitors.list()[0]?.id as number;
+    const events = await until(
+      'a restart event',
+      () => service.store.listEvents({ monitorId: id }),
+      (list) => list.some((e) => e.kind === 'process_restarted'),
+    );
+    const restart = events.find((e) => e.kind === 'process_restarted');
+    expect(restart?.evidence).toMatchObject({ attempt: 1, exitCode: 7, reason: 'process_exited' });
+    expect(restart?.evidence.stderrTail).toContain('fatal: heap out of memory');
+    // The death itself was a failed check: the monitor went down on it.
+    expect(events.some((e) => e.kind === 'down')).toBe(true);
+  });
+});
