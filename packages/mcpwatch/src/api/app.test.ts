@@ -250,6 +250,32 @@ describe('the REST API', () => {
     expect(results.body.results[0].message).toBe('The server reported a failure with exit code 3: disk full');
   });
 
+  it('resolves an incident by hand while the monitor stays down, once', async () => {
+    const created = await api('POST', '/api/v1/monitors', {
+      kind: 'tcp',
+      name: 'refused',
+      target: '127.0.0.1:1',
+      intervalSec: 1,
+      consecutiveFails: 1,
+    });
+    const id = created.body.monitor.id;
+    await until(
+      'refused down',
+      () => monitorNamed('refused'),
+      (m) => m?.incidentOpen === true,
+    );
+    const [incident] = (await api('GET', `/api/v1/incidents?open=true&monitorId=${id}`)).body.incidents;
+    const resolved = await api('POST', `/api/v1/incidents/${incident.id}/resolve`);
+    expect(resolved.status).toBe(200);
+    expect(resolved.body.incident.resolvedAt).not.toBeNull();
+    const monitor = await monitorNamed('refused');
+    expect(monitor).toMatchObject({ status: 'down', incidentOpen: false });
+    expect((await api('POST', `/api/v1/incidents/${incident.id}/resolve`)).status).toBe(409);
+    const events = (await api('GET', `/api/v1/events?monitorId=${id}&kinds=incident_resolved`)).body.events;
+    expect(events[0]).toMatchObject({ incident: 'resolved', evidence: { by: 'admin' } });
+    expect((await api('DELETE', `/api/v1/monitors/${id}`)).status).toBe(204);
+  });
+
   it('lets a read-only token read but not write', async () => {
     const token = await api('POST', '/api/v1/tokens', { name: 'dashboard', scope: 'read' });
     expect(token.status).toBe(201);

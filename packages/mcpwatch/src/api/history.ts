@@ -2,7 +2,7 @@ import type { ToolInfo } from '@mcpwatch/probe';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Service } from '../service/service.js';
-import { notFound } from '../service/service-error.js';
+import { notFound, ServiceError } from '../service/service-error.js';
 import { EVENT_KINDS } from '../state/index.js';
 import { diffTools, summary } from '../state/tool-diff.js';
 import type { Range } from '../store/index.js';
@@ -181,6 +181,26 @@ export function historyRoutes(app: FastifyInstance, docs: RouteDoc[], service: S
       if (!(await store.acknowledgeIncident(id, request.principal?.name ?? 'unknown', now()))) {
         throw notFound(`Incident ${id}`);
       }
+      return { incident: await store.getIncident(id) };
+    },
+  });
+
+  route(app, docs, {
+    method: 'POST',
+    url: '/api/v1/incidents/:id/resolve',
+    tag: 'incidents',
+    summary:
+      'Resolve an open incident by hand; the monitor keeps its status, a new fall opens a new incident',
+    role: 'editor',
+    responses: { 200: '{ incident }', 404: 'No such incident', 409: 'Already resolved' },
+    handler: async ({ params, request }) => {
+      const id = idParam(params);
+      const incident = await store.getIncident(id);
+      if (!incident) throw notFound(`Incident ${id}`);
+      const resolved =
+        incident.resolvedAt === null &&
+        (await service.monitors.resolveIncident(incident.monitorId, request.principal?.name ?? 'unknown'));
+      if (!resolved) throw new ServiceError('conflict', `Incident ${id} is resolved already`);
       return { incident: await store.getIncident(id) };
     },
   });

@@ -225,6 +225,24 @@ export class Monitors {
     return view(runtime);
   }
 
+  /**
+   * Closes the open incident of a monitor by hand. The monitor keeps its status; a later fall from up or
+   * degraded to down opens a new incident. False when none was open.
+   */
+  async resolveIncident(id: number, by: string): Promise<boolean> {
+    const runtime = this.runtime(id);
+    const at = new Date(this.now()).toISOString();
+    const events = await this.apply(runtime, (state) =>
+      state.incidentOpen
+        ? {
+            state: { ...state, incidentOpen: false },
+            events: [{ kind: 'incident_resolved', at, incident: 'resolved', evidence: { by } }],
+          }
+        : undefined,
+    );
+    return events.length > 0;
+  }
+
   /** Runs a check now and answers with its result; one already running is shared, not doubled. */
   checkNow(id: number): Promise<ProbeResult> {
     const runtime = this.runtime(id);

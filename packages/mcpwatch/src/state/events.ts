@@ -21,6 +21,7 @@ export const EVENT_TITLES = {
   package_released: 'A new version of the package was published',
   heartbeat_missed: 'Heartbeat missed',
   process_restarted: 'Kept-alive server restarted',
+  incident_resolved: 'Incident resolved by hand',
 } as const;
 
 export type EventKind = keyof typeof EVENT_TITLES;
@@ -56,6 +57,8 @@ export interface EvidenceByKind {
     stderrTail?: string[];
     delayMs: number;
   };
+  /** Someone closed the incident while the monitor was still down: known, and being handled elsewhere. */
+  incident_resolved: { by: string };
 }
 
 /**
