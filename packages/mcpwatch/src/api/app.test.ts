@@ -110,6 +110,10 @@ describe('the REST API', () => {
       expect(
         doc.body.paths['/api/v1/monitors'].post.requestBody.content['application/json'].schema,
       ).toBeTruthy();
+      expect(Object.keys(doc.body.paths)).toEqual(
+        expect.arrayContaining(['/api/v1/auth/login', '/api/v1/tokens']),
+      );
+      expect(doc.body.paths['/api/v1/auth/login'].post.security).toEqual([]);
     } finally {
       cookie = saved;
     }

@@ -34,15 +34,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
   });
   installErrorHandler(app);
+  const docs: RouteDoc[] = [];
   await app.register(authPlugin, {
     store: service.store,
+    docs,
     ...(options.secureCookies !== undefined ? { secureCookies: options.secureCookies } : {}),
   });
-  const docs: RouteDoc[] = [];
   monitorRoutes(app, docs, service);
   historyRoutes(app, docs, service);
   streamRoute(app, docs, service);
-  const document = openApiDocument(docs);
+  // Built once every plugin has loaded, so it describes every route declared, wherever it was.
+  let document: Record<string, unknown> | undefined;
+  app.addHook('onReady', async () => {
+    document = openApiDocument(docs);
+  });
   // Open: the document describes the API, it reveals no data.
   app.get('/api/v1/openapi.json', { config: { public: true } }, async () => document);
   await app.register(heartbeatPingRoutes, { service, ...options.heartbeat });

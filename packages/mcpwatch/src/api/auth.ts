@@ -27,6 +27,7 @@ import { addUser, changePassword, changeRole, removeUser, UserError } from '../a
 import { RateLimiter } from '../heartbeat/rate-limit.js';
 import type { ApiToken, Millis, Role, Store, TokenScope, User } from '../store/index.js';
 import { ApiError, sendApiError } from './errors.js';
+import { type RouteDoc, route } from './route.js';
 
 export interface Principal {
   userId: number;
@@ -62,6 +63,8 @@ export interface AuthPluginOptions {
   now?: () => Millis;
   /** Sign-in attempts allowed per user name and per client address. */
   loginLimits?: { name?: RateLimit; ip?: RateLimit };
+  /** Where the sign-in, user and token routes are described for the OpenAPI document. */
+  docs?: RouteDoc[];
 }
 
 const API_PREFIX = '/api/v1/';
@@ -257,153 +260,269 @@ async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<v
     }
   });
 
-  const admin = { preHandler: requireRole('admin') };
-  const anyone = { preHandler: requireRole('viewer') };
-  const open = { config: { public: true } };
+  const docs = options.docs ?? [];
 
-  app.get('/api/v1/auth/setup', open, async () => ({ needsAdmin: (await store.countUsers()) === 0 }));
-
-  app.post('/api/v1/auth/login', open, async (request, reply) => {
-    if (crossSite(request)) throw forbidden('Sign in from mcpwatch itself, not from another site.');
-    const body = loginBody.parse(request.body ?? {});
-    // Names are compared as typed; the limiter folds case so "Admin" and "admin" share one budget.
-    let refused: RateLimit | undefined;
-    if (!byIp.take(request.ip)) refused = limits.ip;
-    else if (!byName.take(body.name.toLowerCase())) refused = limits.name;
-    if (refused) throw tooMany(refused);
-    const user = await store.getUserByName(body.name);
-    // An unknown name is checked against a dummy hash, so it costs what a wrong password costs.
-    const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyPasswordHash()));
-    if (!user || !ok) {
-      // Only a known name is logged: people type passwords into the name field.
-      request.log.warn({ user: user ? user.name : '(unknown)' }, 'sign-in failed');
-      throw unauthenticated('Wrong user name or password.');
-    }
-    const previous = sessionId(request);
-    if (previous !== undefined) await endSession(store, previous);
-    // Sign-ins are when sessions are made, so they are also when dead ones are swept: no timer to run or stop.
-    await store.deleteExpiredSessions(now());
-    const session = await startSession(store, user.id, now());
-    setSessionCookie(reply, session.id, session.expiresAt);
-    request.log.info({ user: user.name }, 'signed in');
-    const { passwordHash: _, ...shown } = user;
-    return { user: shown };
+  route(app, docs, {
+    method: 'GET',
+    url: '/api/v1/auth/setup',
+    tag: 'auth',
+    summary: 'Whether mcpwatch still needs its first admin (no users yet)',
+    role: null,
+    responses: { 200: '{ needsAdmin }' },
+    handler: async () => ({ needsAdmin: (await store.countUsers()) === 0 }),
   });
 
-  app.post('/api/v1/auth/logout', anyone, async (request, reply) => {
-    const id = sessionId(request);
-    if (principalOf(request).via === 'session' && id !== undefined) await endSession(store, id);
-    clearSessionCookie(reply);
-    return reply.code(204).send();
-  });
-
-  app.get('/api/v1/auth/me', anyone, async (request) => {
-    const principal = principalOf(request);
-    const user = await store.getUser(principal.userId);
-    return { user, via: principal.via, scope: principal.scope };
-  });
-
-  app.post('/api/v1/auth/password', anyone, async (request, reply) => {
-    const principal = principalOf(request);
-    const body = passwordBody.parse(request.body ?? {});
-    // A borrowed session must not become a way to guess the password itself.
-    if (!byName.take(principal.name.toLowerCase())) throw tooMany(limits.name);
-    const current = await store.getUserByName(principal.name);
-    if (!current || !(await verifyPassword(body.currentPassword, current.passwordHash))) {
-      throw new ApiError(
-        400,
-        'invalid_request',
-        'currentPassword: this is not your current password',
-        'currentPassword',
-      );
-    }
-    await changePassword(store, principal.userId, body.password, now(), sessionHashes.get(request)).catch(
-      (e) => {
-        throw fromUserError(e);
-      },
-    );
-    return reply.code(204).send();
-  });
-
-  app.get('/api/v1/users', admin, async () => ({ users: await store.listUsers() }));
-
-  app.post('/api/v1/users', admin, async (request, reply) => {
-    const body = userBody.parse(request.body ?? {});
-    const role: Role = body.role ?? 'viewer';
-    const user = await addUser(store, { ...body, role }, now()).catch((e) => {
-      throw fromUserError(e);
-    });
-    request.log.info({ user: user.name, role: user.role, by: principalOf(request).name }, 'user added');
-    return reply.code(201).send({ user });
-  });
-
-  app.patch('/api/v1/users/:id', admin, async (request) => {
-    const { id } = idParams.parse(request.params);
-    const patch = userPatch.parse(request.body ?? {});
-    const principal = principalOf(request);
-    let user: User | undefined;
-    try {
-      if (patch.role !== undefined) user = await changeRole(store, id, patch.role, now());
-      if (patch.password !== undefined) {
-        const keep = principal.userId === id ? sessionHashes.get(request) : undefined;
-        user = await changePassword(store, id, patch.password, now(), keep);
+  route(app, docs, {
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    tag: 'auth',
+    summary: 'Sign in with a user name and password; sets the session cookie',
+    role: null,
+    body: loginBody,
+    before: (request) => {
+      if (crossSite(request)) throw forbidden('Sign in from mcpwatch itself, not from another site.');
+    },
+    responses: {
+      200: '{ user }, and the session cookie',
+      400: 'Invalid field',
+      401: 'Wrong user name or password',
+      403: 'Started by another site',
+      429: 'Too many sign-in attempts (Retry-After)',
+    },
+    handler: async ({ body, request }, reply) => {
+      // Names are compared as typed; the limiter folds case so "Admin" and "admin" share one budget.
+      let refused: RateLimit | undefined;
+      if (!byIp.take(request.ip)) refused = limits.ip;
+      else if (!byName.take(body.name.toLowerCase())) refused = limits.name;
+      if (refused) throw tooMany(refused);
+      const user = await store.getUserByName(body.name);
+      // An unknown name is checked against a dummy hash, so it costs what a wrong password costs.
+      const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyPasswordHash()));
+      if (!user || !ok) {
+        // Only a known name is logged: people type passwords into the name field.
+        request.log.warn({ user: user ? user.name : '(unknown)' }, 'sign-in failed');
+        throw unauthenticated('Wrong user name or password.');
       }
-    } catch (error) {
-      throw fromUserError(error);
-    }
-    request.log.info({ user: user?.name, changed: Object.keys(patch), by: principal.name }, 'user changed');
-    return { user };
+      const previous = sessionId(request);
+      if (previous !== undefined) await endSession(store, previous);
+      // Sign-ins are when sessions are made, so they are also when dead ones are swept: no timer to run or stop.
+      await store.deleteExpiredSessions(now());
+      const session = await startSession(store, user.id, now());
+      setSessionCookie(reply, session.id, session.expiresAt);
+      request.log.info({ user: user.name }, 'signed in');
+      const { passwordHash: _, ...shown } = user;
+      return { user: shown };
+    },
   });
 
-  app.delete('/api/v1/users/:id', admin, async (request, reply) => {
-    const { id } = idParams.parse(request.params);
-    await removeUser(store, id).catch((e) => {
-      throw fromUserError(e);
-    });
-    request.log.info({ userId: id, by: principalOf(request).name }, 'user removed');
-    return reply.code(204).send();
+  route(app, docs, {
+    method: 'POST',
+    url: '/api/v1/auth/logout',
+    tag: 'auth',
+    summary: 'Sign out: ends the session and clears its cookie',
+    role: 'viewer',
+    responses: { 204: 'Signed out' },
+    handler: async ({ request }, reply) => {
+      const id = sessionId(request);
+      if (principalOf(request).via === 'session' && id !== undefined) await endSession(store, id);
+      clearSessionCookie(reply);
+      return reply.code(204).send();
+    },
   });
 
-  app.get('/api/v1/tokens', anyone, async (request) => {
-    const principal = principalOf(request);
-    if (principal.role !== 'admin') {
-      const tokens = await store.listApiTokens(principal.userId);
-      return { tokens: tokens.map((t) => tokenView(t, principal.name)) };
-    }
-    const names = new Map((await store.listUsers()).map((u) => [u.id, u.name]));
-    return { tokens: (await store.listApiTokens()).map((t) => tokenView(t, names.get(t.userId))) };
+  route(app, docs, {
+    method: 'GET',
+    url: '/api/v1/auth/me',
+    tag: 'auth',
+    summary: 'Who is signed in, how (session or token) and with what scope',
+    role: 'viewer',
+    responses: { 200: '{ user, via, scope }' },
+    handler: async ({ request }) => {
+      const principal = principalOf(request);
+      const user = await store.getUser(principal.userId);
+      return { user, via: principal.via, scope: principal.scope };
+    },
   });
 
-  app.post('/api/v1/tokens', anyone, async (request, reply) => {
-    const principal = principalOf(request);
-    const body = tokenBody.parse(request.body ?? {});
-    const { token, hash } = newApiToken();
-    const at = now();
-    const stored = await store.createApiToken(
-      {
-        name: body.name,
-        tokenHash: hash,
-        userId: principal.userId,
-        scope: body.scope,
-        expiresAt: body.expiresInDays === undefined ? null : at + body.expiresInDays * DAY_MS,
-      },
-      at,
-    );
-    request.log.info({ tokenId: stored.id, scope: stored.scope, user: principal.name }, 'API token created');
-    // The only time the token is shown: only its hash is kept.
-    return reply
-      .code(201)
-      .header('Cache-Control', 'no-store')
-      .send({ token: tokenView(stored, principal.name), secret: token });
+  route(app, docs, {
+    method: 'POST',
+    url: '/api/v1/auth/password',
+    tag: 'auth',
+    summary: 'Change your own password; your other sessions end',
+    role: 'viewer',
+    body: passwordBody,
+    responses: {
+      204: 'Changed',
+      400: 'Invalid field, or not the current password',
+      429: 'Too many attempts (Retry-After)',
+    },
+    handler: async ({ body, request }, reply) => {
+      const principal = principalOf(request);
+      // A borrowed session must not become a way to guess the password itself.
+      if (!byName.take(principal.name.toLowerCase())) throw tooMany(limits.name);
+      const current = await store.getUserByName(principal.name);
+      if (!current || !(await verifyPassword(body.currentPassword, current.passwordHash))) {
+        throw new ApiError(
+          400,
+          'invalid_request',
+          'currentPassword: this is not your current password',
+          'currentPassword',
+        );
+      }
+      await changePassword(store, principal.userId, body.password, now(), sessionHashes.get(request)).catch(
+        (e) => {
+          throw fromUserError(e);
+        },
+      );
+      return reply.code(204).send();
+    },
   });
 
-  app.delete('/api/v1/tokens/:id', anyone, async (request, reply) => {
-    const principal = principalOf(request);
-    const { id } = idParams.parse(request.params);
-    const owner = principal.role === 'admin' ? undefined : principal.userId;
-    if (!(await store.deleteApiToken(id, owner))) throw new ApiError(404, 'not_found', 'No such API token.');
-    request.log.info({ tokenId: id, by: principal.name }, 'API token deleted');
-    return reply.code(204).send();
+  route(app, docs, {
+    method: 'GET',
+    url: '/api/v1/users',
+    tag: 'users',
+    summary: 'Every user',
+    role: 'admin',
+    responses: { 200: '{ users: User[] }' },
+    handler: async () => ({ users: await store.listUsers() }),
+  });
+
+  route(app, docs, {
+    method: 'POST',
+    url: '/api/v1/users',
+    tag: 'users',
+    summary: 'Add a user (viewer unless a role is given)',
+    role: 'admin',
+    body: userBody,
+    responses: { 201: '{ user }', 400: 'Invalid field', 409: 'Name taken' },
+    handler: async ({ body, request }, reply) => {
+      const role: Role = body.role ?? 'viewer';
+      const user = await addUser(store, { ...body, role }, now()).catch((e) => {
+        throw fromUserError(e);
+      });
+      request.log.info({ user: user.name, role: user.role, by: principalOf(request).name }, 'user added');
+      return reply.code(201).send({ user });
+    },
+  });
+
+  route(app, docs, {
+    method: 'PATCH',
+    url: '/api/v1/users/:id',
+    tag: 'users',
+    summary: "Change a user's role, password or both; a new password ends their sessions",
+    role: 'admin',
+    params: idParams,
+    body: userPatch,
+    responses: {
+      200: '{ user }',
+      400: 'Invalid field',
+      404: 'No such user',
+      409: 'Would leave no admin',
+    },
+    handler: async ({ body: patch, params: { id }, request }) => {
+      const principal = principalOf(request);
+      let user: User | undefined;
+      try {
+        if (patch.role !== undefined) user = await changeRole(store, id, patch.role, now());
+        if (patch.password !== undefined) {
+          const keep = principal.userId === id ? sessionHashes.get(request) : undefined;
+          user = await changePassword(store, id, patch.password, now(), keep);
+        }
+      } catch (error) {
+        throw fromUserError(error);
+      }
+      request.log.info({ user: user?.name, changed: Object.keys(patch), by: principal.name }, 'user changed');
+      return { user };
+    },
+  });
+
+  route(app, docs, {
+    method: 'DELETE',
+    url: '/api/v1/users/:id',
+    tag: 'users',
+    summary: 'Remove a user, with their sessions and API tokens',
+    role: 'admin',
+    params: idParams,
+    responses: { 204: 'Removed', 400: 'Invalid id', 404: 'No such user', 409: 'The last admin' },
+    handler: async ({ params: { id }, request }, reply) => {
+      await removeUser(store, id).catch((e) => {
+        throw fromUserError(e);
+      });
+      request.log.info({ userId: id, by: principalOf(request).name }, 'user removed');
+      return reply.code(204).send();
+    },
+  });
+
+  route(app, docs, {
+    method: 'GET',
+    url: '/api/v1/tokens',
+    tag: 'tokens',
+    summary: "API tokens (never their secrets): your own, or everyone's for an admin",
+    role: 'viewer',
+    responses: { 200: '{ tokens: ApiToken[] }' },
+    handler: async ({ request }) => {
+      const principal = principalOf(request);
+      if (principal.role !== 'admin') {
+        const tokens = await store.listApiTokens(principal.userId);
+        return { tokens: tokens.map((t) => tokenView(t, principal.name)) };
+      }
+      const names = new Map((await store.listUsers()).map((u) => [u.id, u.name]));
+      return { tokens: (await store.listApiTokens()).map((t) => tokenView(t, names.get(t.userId))) };
+    },
+  });
+
+  route(app, docs, {
+    method: 'POST',
+    url: '/api/v1/tokens',
+    tag: 'tokens',
+    summary: 'Create an API token for yourself; its secret is shown once',
+    role: 'viewer',
+    body: tokenBody,
+    responses: { 201: '{ token, secret }', 400: 'Invalid field' },
+    handler: async ({ body, request }, reply) => {
+      const principal = principalOf(request);
+      const { token, hash } = newApiToken();
+      const at = now();
+      const stored = await store.createApiToken(
+        {
+          name: body.name,
+          tokenHash: hash,
+          userId: principal.userId,
+          scope: body.scope,
+          expiresAt: body.expiresInDays === undefined ? null : at + body.expiresInDays * DAY_MS,
+        },
+        at,
+      );
+      request.log.info(
+        { tokenId: stored.id, scope: stored.scope, user: principal.name },
+        'API token created',
+      );
+      // The only time the token is shown: only its hash is kept.
+      return reply
+        .code(201)
+        .header('Cache-Control', 'no-store')
+        .send({ token: tokenView(stored, principal.name), secret: token });
+    },
+  });
+
+  route(app, docs, {
+    method: 'DELETE',
+    url: '/api/v1/tokens/:id',
+    tag: 'tokens',
+    summary: "Revoke an API token: your own, or anyone's for an admin",
+    role: 'viewer',
+    params: idParams,
+    responses: { 204: 'Revoked', 400: 'Invalid id', 404: 'No such API token' },
+    handler: async ({ params: { id }, request }, reply) => {
+      const principal = principalOf(request);
+      const owner = principal.role === 'admin' ? undefined : principal.userId;
+      if (!(await store.deleteApiToken(id, owner))) {
+        throw new ApiError(404, 'not_found', 'No such API token.');
+      }
+      request.log.info({ tokenId: id, by: principal.name }, 'API token deleted');
+      return reply.code(204).send();
+    },
   });
 }
 

@@ -21,39 +21,46 @@ export interface RouteDoc {
   responses: Record<number, string>;
 }
 
-export interface RouteDefinition<B, Q> extends Omit<RouteDoc, 'body' | 'query'> {
+export interface RouteDefinition<B, Q, P> extends Omit<RouteDoc, 'body' | 'query'> {
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
-  handler: (
-    input: { body: B; query: Q; params: Record<string, string>; request: FastifyRequest },
-    reply: FastifyReply,
-  ) => unknown;
+  /** Path parameters, parsed before the body; without it they are passed as strings (see `idParam`). */
+  params?: z.ZodType<P>;
+  /** Runs before any input is parsed, for refusals that must come first whatever the input. */
+  before?: (request: FastifyRequest) => void | Promise<void>;
+  handler: (input: { body: B; query: Q; params: P; request: FastifyRequest }, reply: FastifyReply) => unknown;
 }
+
+/** Only these carry a request body; for the others a `body` schema is never parsed. */
+const WITH_BODY: ReadonlySet<Method> = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
  * Every API route is declared through this: its input is parsed with zod (a bad one is a 400 naming the
  * field, by the error handler), its role is enforced, and the same declaration feeds the OpenAPI document,
  * so the document cannot drift from the routes.
  */
-export function route<B = undefined, Q = undefined>(
+export function route<B = undefined, Q = undefined, P = Record<string, string>>(
   app: FastifyInstance,
   docs: RouteDoc[],
-  definition: RouteDefinition<B, Q>,
+  definition: RouteDefinition<B, Q, P>,
 ): void {
-  const { handler, ...doc } = definition;
+  const { handler, params: paramsSchema, before, ...doc } = definition;
   docs.push(doc as RouteDoc);
+  const hasBody = WITH_BODY.has(definition.method);
   app.route({
     method: definition.method,
     url: definition.url,
-    ...(definition.role ? { preHandler: requireRole(definition.role) } : {}),
+    // Open routes are skipped by the auth plugin's onRequest hook; the others need at least their role.
+    ...(definition.role === null
+      ? { config: { public: true } }
+      : { preHandler: requireRole(definition.role) }),
     handler: async (request, reply) => {
-      const body = definition.body ? definition.body.parse(request.body ?? {}) : (undefined as B);
+      await before?.(request);
+      const params = paramsSchema ? paramsSchema.parse(request.params ?? {}) : (request.params as P);
+      const body = definition.body && hasBody ? definition.body.parse(request.body ?? {}) : (undefined as B);
       const query = definition.query ? definition.query.parse(request.query ?? {}) : (undefined as Q);
       try {
-        return await handler(
-          { body, query, params: request.params as Record<string, string>, request },
-          reply,
-        );
+        return await handler({ body, query, params, request }, reply);
       } catch (error) {
         throw error instanceof ServiceError ? toApiError(error) : error;
       }
