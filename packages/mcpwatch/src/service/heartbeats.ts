@@ -59,8 +59,8 @@ export class Heartbeats {
   async ping(token: string, ping: Ping): Promise<boolean> {
     const tokenHash = hashToken(token);
     const row = await this.store.getHeartbeat(tokenHash);
-    if (!row) return false;
-    const runtime = this.monitors.runtime(row.monitorId);
+    const runtime = row && this.monitors.find(row.monitorId);
+    if (!row || !runtime) return false;
     const spec = runtime.spec;
     if (spec?.kind !== 'heartbeat') return false;
     const now = this.now();
@@ -79,14 +79,9 @@ export class Heartbeats {
     const now = this.now();
     let fired = 0;
     for (const row of await this.store.heartbeatsDue(now, limit)) {
-      let runtime: ReturnType<Monitors['runtime']>;
-      try {
-        runtime = this.monitors.runtime(row.monitorId);
-      } catch {
-        continue;
-      }
-      const spec = runtime.spec;
-      if (spec?.kind !== 'heartbeat' || row.deadlineAt === null) continue;
+      const runtime = this.monitors.find(row.monitorId);
+      const spec = runtime?.spec;
+      if (!runtime || spec?.kind !== 'heartbeat' || row.deadlineAt === null) continue;
       let deadline: number | undefined;
       const events = await this.monitors.apply(runtime, (state, heartbeat) => {
         const checked = checkDeadline(heartbeat, now);

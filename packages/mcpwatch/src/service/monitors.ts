@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ProbeResult, ToolInfo } from '@mcpwatch/probe';
+import { DEFAULT_TIMEOUT_MS, type ProbeResult, type ToolInfo } from '@mcpwatch/probe';
 import type { Logger } from 'pino';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { type MonitorEvent, type MonitorState, transition } from '../state/index.js';
@@ -28,6 +28,8 @@ interface Runtime {
   since: number;
   incidentOpen: boolean;
   flapping: boolean;
+  /** The tool list last stored, so an unchanged list is not written again on every check. */
+  toolsHash?: string;
   last?: LastCheck;
   runner?: CheckRunner;
   /** The check running now, shared by a "check now" that arrives meanwhile: never two at once. */
@@ -111,12 +113,31 @@ export class Monitors {
     this.now = options.now ?? Date.now;
   }
 
-  /** Loads every stored monitor and schedules the ones that are on and not paused. */
+  /**
+   * Loads every stored monitor with its state and last result, and schedules the ones that are on and not
+   * paused: after a restart the API shows what was known before it, not a blank.
+   */
   async load(): Promise<void> {
     const monitors = await this.store.listMonitors();
+    const now = this.now();
     for (const monitor of monitors) {
       const state = await this.store.getState(monitor.id);
-      this.install(monitor, state?.status ?? 'pending', state?.since ?? monitor.createdAt, state?.data);
+      const runtime = this.install(
+        monitor,
+        state?.status ?? 'pending',
+        state?.since ?? monitor.createdAt,
+        state?.data,
+      );
+      const [last] = await this.store.listResults(monitor.id, { from: 0, to: now + 1 }, 1);
+      if (last) {
+        runtime.last = {
+          at: last.at,
+          status: last.status,
+          reason: last.reason,
+          message: last.message ?? '',
+          durationMs: last.durationMs,
+        };
+      }
     }
   }
 
@@ -274,6 +295,11 @@ export class Monitors {
     return runtime;
   }
 
+  /** The same, or undefined for a monitor removed meanwhile. */
+  find(id: number): Runtime | undefined {
+    return this.runtimes.get(id);
+  }
+
   /** Stops every check and frees kept-alive servers; running checks get `graceMs` to finish. */
   async close(graceMs: number): Promise<void> {
     await this.scheduler.stop(graceMs);
@@ -294,6 +320,7 @@ export class Monitors {
       since,
       incidentOpen: data?.incidentOpen === true,
       flapping: data?.flapping !== undefined,
+      ...(typeof data?.toolsHash === 'string' ? { toolsHash: data.toolsHash } : {}),
     };
     if ('error' in parsed) {
       runtime.invalid = parsed.error;
@@ -373,7 +400,7 @@ export class Monitors {
 
   private async record(runtime: Runtime, spec: ProbeSpec, result: ProbeResult): Promise<void> {
     const hash = result.mcp?.toolsHash;
-    if (hash !== undefined && result.mcp?.tools !== undefined) {
+    if (hash !== undefined && hash !== runtime.toolsHash && result.mcp?.tools !== undefined) {
       // Kept under its hash before the state names it, so the diff is always there to read.
       await this.store.putToolSnapshot(hash, result.mcp.tools, this.now());
     }
@@ -429,6 +456,7 @@ export class Monitors {
     runtime.since = Date.parse(state.since);
     runtime.incidentOpen = state.incidentOpen;
     runtime.flapping = state.flapping !== undefined;
+    runtime.toolsHash = state.toolsHash;
   }
 
   private publishEvents(runtime: Runtime, events: readonly MonitorEvent[]): void {
@@ -467,7 +495,7 @@ export class Monitors {
  * stdio child) is only there so that no check, whatever a probe does, can hold its slot for ever.
  */
 function checkBudgetMs(spec: ProbeSpec): number {
-  const timeoutMs = (spec as { timeoutMs?: number }).timeoutMs ?? 10_000;
+  const timeoutMs = (spec as { timeoutMs?: number }).timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return timeoutMs + 15_000;
 }
 
