@@ -87,7 +87,7 @@ export class Heartbeats {
         const checked = checkDeadline(heartbeat, now);
         deadline = checked.state.deadline;
         const missed = checked.events.find((e) => e.kind === 'heartbeat_missed');
-        if (!missed || missed.kind !== 'heartbeat_missed') return undefined;
+        if (missed?.kind !== 'heartbeat_missed') return undefined;
         const next = transition(
           state,
           {
@@ -110,7 +110,13 @@ export class Heartbeats {
         };
         return { ...next, result, heartbeat: checked.state };
       });
-      if (events.length > 0) fired++;
+      if (events.length > 0) {
+        fired++;
+        this.log.info(
+          { monitor: spec.name, events: events.map((e) => e.kind) },
+          `${spec.name}: heartbeat missed`,
+        );
+      }
       // Another token of the same monitor may have moved the deadline: this row follows the monitor's.
       await this.store.advanceHeartbeat(row.tokenHash, row.deadlineAt, deadline ?? null);
     }

@@ -4,7 +4,7 @@ import { ConfigWatcher } from '../config/watch-config.js';
 import type { VariableSource } from '../env-vars.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { RetentionOptions, Store } from '../store/index.js';
-import { type CheckRunner, ColdRunner } from './check-runner.js';
+import type { CheckRunner } from './check-runner.js';
 import { Heartbeats } from './heartbeats.js';
 import { LiveBus } from './live-bus.js';
 import { Monitors, type RunnerHooks, type SyncReport } from './monitors.js';
