@@ -35,6 +35,7 @@ export interface ConfigStatus {
 }
 
 const HOUR = 3_600_000;
+const PRUNE_AFTER_START_MS = 60_000;
 
 /**
  * mcpwatch running: the monitors and their schedule, heartbeats and their deadlines, the config file,
@@ -85,6 +86,10 @@ export class Service {
     if (options.configFile !== undefined) await service.watch(options.configFile);
     service.every(options.heartbeatSweepMs ?? 2000, () => service.sweepHeartbeats());
     service.every(HOUR, () => service.prune());
+    // Also soon after start: a service restarted more often than hourly must still prune.
+    const first = setTimeout(() => void service.prune(), PRUNE_AFTER_START_MS);
+    first.unref();
+    service.timers.push(first);
     return service;
   }
 
@@ -110,7 +115,7 @@ export class Service {
    */
   stop(graceMs = 10_000): Promise<void> {
     this.stopping ??= (async () => {
-      for (const timer of this.timers) clearInterval(timer);
+      for (const timer of this.timers) clearTimeout(timer);
       this.watcher?.close();
       await this.monitors.close(graceMs);
       await this.options.store.close();
