@@ -6,6 +6,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerImport } from './commands/import.js';
 import { registerProbe } from './commands/probe.js';
 import { registerServe } from './commands/serve.js';
+import { registerStatus } from './commands/status.js';
 import { registerUser } from './commands/user.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
@@ -26,6 +27,7 @@ export function createProgram(context: CliContext): Command {
   registerDemo(program, context);
   registerImport(program, context);
   registerServe(program, context);
+  registerStatus(program, context);
   registerUser(program, context);
   configureErrors(program, context);
   return program;
