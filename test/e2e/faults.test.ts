@@ -4,6 +4,7 @@
  * write. Nothing acknowledged may be lost, no incident doubled or forgotten, no heartbeat deadline moved;
  * a fault at start-up is one clear message and exit code 3, with the database left as it was.
  */
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -256,6 +257,12 @@ describe('mcpwatch serve with a broken config', () => {
     expect(lines[0]).toMatch(/mcpwatch\.yaml:4:\d+: monitors\[0\]\.target: /);
     expect(broken.logs.some((entry) => entry.msg?.startsWith('mcpwatch is serving'))).toBe(false);
     expect(dumpDatabase(path.join(data, 'mcpwatch.db'))).toEqual(before);
+
+    // On a first start, the config is read before anything is written: no database, no admin user.
+    const fresh = path.join(dir, 'fresh');
+    const first = serve(['--data', fresh, '--config', config]);
+    expect((await first.exit()).code, first.stderr).toBe(3);
+    expect(existsSync(fresh)).toBe(false);
   });
 
   it('while running: keeps checking with the last good config, /ready says config false until the file is fixed', async () => {

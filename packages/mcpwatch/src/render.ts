@@ -207,7 +207,7 @@ function cut(text: string, max: number): string {
 }
 
 /** Control characters (escape sequences included) from a server are shown as '?', never interpreted. */
-function clean(text: string): string {
+export function clean(text: string): string {
   let out = '';
   for (const ch of text) {
     const code = ch.charCodeAt(0);

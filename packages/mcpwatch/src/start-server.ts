@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import { type AdminBootstrap, describeBootstrap, ensureAdmin } from './auth/bootstrap.js';
+import { loadConfigFile } from './config/load-config.js';
 import { Service, type ServiceOptions } from './service/service.js';
 import { openStore } from './store/index.js';
 
@@ -34,6 +35,8 @@ export interface RunningServer {
 /** `mcpwatch serve` without the command line: store, first admin, service, HTTP, in that order. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { log } = options;
+  // A config that does not load ends the start before anything is written: no database file, no admin.
+  if (options.configFile !== undefined) await loadConfigFile(options.configFile, { env: options.env });
   const store = await openStore(options.database);
   let service: Service | undefined;
   try {

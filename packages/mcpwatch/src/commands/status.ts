@@ -5,6 +5,7 @@ import { type Command, Option } from 'commander';
 import { type Paint, paint, wantsColor } from '../ansi.js';
 import type { CliContext } from '../cli-context.js';
 import { exitCodeFor } from '../exit-codes.js';
+import { clean } from '../render.js';
 import {
   type Monitor,
   openStore,
@@ -221,16 +222,4 @@ function percent(ratio: number | null): string {
 function duration(ms: number | null): string {
   if (ms === null) return '-';
   return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
-}
-
-/** Control characters (escape sequences included) are shown as '?', never interpreted. */
-function clean(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const code = ch.charCodeAt(0);
-    if (ch === '\t' || ch === '\n') out += ' ';
-    else if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) out += '?';
-    else out += ch;
-  }
-  return out;
 }
