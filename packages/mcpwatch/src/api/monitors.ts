@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { MONITOR_KINDS, monitorSchema } from '../config/monitor-schema.js';
 import { redactSpec } from '../service/monitor-spec.js';
-import type { MonitorView } from '../service/monitors.js';
+import type { MonitorView } from '../service/monitor-view.js';
 import type { Service } from '../service/service.js';
 import { idParam, type RouteDoc, route } from './route.js';
 

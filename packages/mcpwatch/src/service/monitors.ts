@@ -15,56 +15,9 @@ import {
   toStoreInput,
   transitionConfigOf,
 } from './monitor-spec.js';
+import { type MonitorView, READ_ONLY, type Runtime, view } from './monitor-view.js';
 import { isProbed, type ProbeSpec } from './run-check.js';
 import { notFound, ServiceError } from './service-error.js';
-
-/** What the service knows of one monitor between checks: its definition, status and last answer. */
-interface Runtime {
-  monitor: StoredMonitor;
-  /** Undefined when the stored definition no longer validates; `invalid` then says why. */
-  spec: MonitorSpec | undefined;
-  invalid?: string;
-  status: MonitorState['status'];
-  since: number;
-  incidentOpen: boolean;
-  flapping: boolean;
-  /** The tool list last stored, so an unchanged list is not written again on every check. */
-  toolsHash?: string;
-  last?: LastCheck;
-  runner?: CheckRunner;
-  /** The check running now, shared by a "check now" that arrives meanwhile: never two at once. */
-  inFlight?: Promise<ProbeResult>;
-}
-
-export interface LastCheck {
-  at: number;
-  status: ProbeResult['status'];
-  reason: string | null;
-  message: string;
-  durationMs: number;
-}
-
-/** A monitor as the API and the status command show it. */
-export interface MonitorView {
-  id: number;
-  name: string;
-  kind: string;
-  target: string;
-  group: string | null;
-  tags: string[];
-  enabled: boolean;
-  source: StoredMonitor['source'];
-  /** Monitors from mcpwatch.yaml are edited there; the API says so instead of letting an edit vanish on reload. */
-  readOnly: string | null;
-  intervalSec: number | null;
-  status: MonitorState['status'];
-  since: number;
-  incidentOpen: boolean;
-  flapping: boolean;
-  lastCheck: LastCheck | null;
-  /** Set when the stored definition does not validate; the monitor is not checked. */
-  problem: string | null;
-}
 
 export interface MonitorsOptions {
   store: Store;
@@ -88,8 +41,6 @@ export interface SyncReport {
   /** Names in the file already used by a monitor created through the API: left as they are. */
   conflicts: string[];
 }
-
-const READ_ONLY = 'defined in mcpwatch.yaml: edit the file, it is reloaded on save';
 
 /**
  * The monitors being watched: the one place that turns definitions into scheduled checks, and checks into
@@ -497,28 +448,6 @@ export class Monitors {
 function checkBudgetMs(spec: ProbeSpec): number {
   const timeoutMs = (spec as { timeoutMs?: number }).timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return timeoutMs + 15_000;
-}
-
-function view(runtime: Runtime): MonitorView {
-  const { monitor, spec } = runtime;
-  return {
-    id: monitor.id,
-    name: monitor.name,
-    kind: monitor.kind,
-    target: monitor.target,
-    group: spec?.group ?? null,
-    tags: spec?.tags ?? [],
-    enabled: monitor.enabled,
-    source: monitor.source,
-    readOnly: monitor.source === 'file' ? READ_ONLY : null,
-    intervalSec: spec && isProbed(spec) ? intervalMsOf(spec) / 1000 : null,
-    status: runtime.status,
-    since: runtime.since,
-    incidentOpen: runtime.incidentOpen,
-    flapping: runtime.flapping,
-    lastCheck: runtime.last ?? null,
-    problem: runtime.invalid ?? null,
-  };
 }
 
 function eventLine(name: string, event: MonitorEvent): string {
