@@ -10,6 +10,8 @@ import { monitorRoutes } from './monitors.js';
 import { openApiDocument } from './openapi.js';
 import type { RouteDoc } from './route.js';
 import { streamRoute } from './stream.js';
+import { tokenRoutes } from './tokens.js';
+import { userRoutes } from './users.js';
 
 export interface AppOptions {
   service: Service;
@@ -35,11 +37,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   installErrorHandler(app);
   const docs: RouteDoc[] = [];
+  // One store and one clock for sign-in, users and tokens.
+  const accounts = { store: service.store, now: Date.now };
   await app.register(authPlugin, {
-    store: service.store,
+    ...accounts,
     docs,
     ...(options.secureCookies !== undefined ? { secureCookies: options.secureCookies } : {}),
   });
+  userRoutes(app, docs, accounts);
+  tokenRoutes(app, docs, accounts);
   monitorRoutes(app, docs, service);
   historyRoutes(app, docs, service);
   streamRoute(app, docs, service);

@@ -8,6 +8,9 @@ import { addUser } from '../auth/users.js';
 import { openStore, type Role, type Store } from '../store/index.js';
 import { authPlugin, type RateLimit, requireRole } from './auth.js';
 import { installErrorHandler } from './errors.js';
+import type { RouteDoc } from './route.js';
+import { tokenRoutes } from './tokens.js';
+import { userRoutes } from './users.js';
 
 const T0 = Date.UTC(2026, 10, 1);
 const DAY = 86_400_000;
@@ -35,12 +38,17 @@ async function harness(
   const clock = { now: T0 };
   const app = Fastify({ logger: { level: 'trace', stream: { write: (line: string) => logs.push(line) } } });
   installErrorHandler(app);
+  // Put together as app.ts does: sign-in, then users and tokens on the same store and clock.
+  const docs: RouteDoc[] = [];
+  const accounts = { store, now: () => clock.now };
   await app.register(authPlugin, {
-    store,
-    now: () => clock.now,
+    ...accounts,
+    docs,
     ...(options.secureCookies !== undefined && { secureCookies: options.secureCookies }),
     ...(options.limits && { loginLimits: options.limits }),
   });
+  userRoutes(app, docs, accounts);
+  tokenRoutes(app, docs, accounts);
   // Routes as other API areas declare them: the plugin's hook reaches them from the parent.
   app.get('/api/v1/monitors', { preHandler: requireRole('viewer') }, async () => ({ monitors: [] }));
   app.post('/api/v1/monitors', { preHandler: requireRole('editor') }, async () => ({ ok: true }));

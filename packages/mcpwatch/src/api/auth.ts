@@ -1,7 +1,8 @@
 /**
  * Who is asking: every request under /api/v1/ carries an API token (`Authorization: Bearer mcpw_…`) or the
  * session cookie, except routes that declare `config: { public: true }` (sign-in itself, and what the issue
- * leaves open: heartbeats, public status pages, health). Also the routes that manage sign-in, users and tokens.
+ * leaves open: heartbeats, public status pages, health). Also the routes that manage sign-in; users and API
+ * tokens have their own modules (users.ts, tokens.ts), which take from here what they share with sign-in.
  */
 import { fastifyCookie } from '@fastify/cookie';
 import type {
@@ -12,20 +13,13 @@ import type {
   preHandlerAsyncHookHandler,
 } from 'fastify';
 import { z } from 'zod';
-import {
-  hashApiToken,
-  isApiTokenShape,
-  newApiToken,
-  SAFE_METHODS,
-  SCOPES,
-  scopeAllows,
-} from '../auth/api-token.js';
+import { hashApiToken, isApiTokenShape, SAFE_METHODS, scopeAllows } from '../auth/api-token.js';
 import { dummyPasswordHash, MAX_PASSWORD_LENGTH, verifyPassword } from '../auth/password.js';
-import { allows, ROLES } from '../auth/roles.js';
+import { allows } from '../auth/roles.js';
 import { endSession, resumeSession, SESSION_COOKIE, startSession } from '../auth/sessions.js';
-import { addUser, changePassword, changeRole, removeUser, UserError } from '../auth/users.js';
+import { changePassword, UserError } from '../auth/users.js';
 import { RateLimiter } from '../heartbeat/rate-limit.js';
-import type { ApiToken, Millis, Role, Store, TokenScope, User } from '../store/index.js';
+import type { Millis, Role, Store, TokenScope } from '../store/index.js';
 import { ApiError, sendApiError } from './errors.js';
 import { type RouteDoc, route } from './route.js';
 
@@ -63,14 +57,13 @@ export interface AuthPluginOptions {
   now?: () => Millis;
   /** Sign-in attempts allowed per user name and per client address. */
   loginLimits?: { name?: RateLimit; ip?: RateLimit };
-  /** Where the sign-in, user and token routes are described for the OpenAPI document. */
+  /** Where the sign-in routes are described for the OpenAPI document. */
   docs?: RouteDoc[];
 }
 
 const API_PREFIX = '/api/v1/';
 /** How stale a token's `last_used_at` may get before a request writes it again. */
 const TOKEN_TOUCH_INTERVAL_MS = 60_000;
-const DAY_MS = 86_400_000;
 // A person mistyping gets ten tries, then one every 30 s; a guesser on one address gets one every 10 s.
 const DEFAULT_LIMITS = { name: { perSecond: 1 / 30, burst: 10 }, ip: { perSecond: 1 / 10, burst: 30 } };
 
@@ -124,7 +117,22 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-function fromUserError(error: unknown): unknown {
+/** What the user and token routes need: the store, and the clock sign-in uses (pass both the same). */
+export interface AccountRouteDeps {
+  store: Store;
+  now: () => Millis;
+}
+
+/** The session a request came in on, kept off the principal so no handler can log or return it. */
+const sessionHashes = new WeakMap<FastifyRequest, string>();
+
+/** The hash of the session a request came in on; undefined for API tokens and open routes. */
+export function sessionHashOf(request: FastifyRequest): string | undefined {
+  return sessionHashes.get(request);
+}
+
+/** A UserError as the API answers it; anything else unchanged. */
+export function fromUserError(error: unknown): unknown {
   if (!(error instanceof UserError)) return error;
   switch (error.code) {
     case 'invalid_name':
@@ -138,41 +146,21 @@ function fromUserError(error: unknown): unknown {
   }
 }
 
-const idParams = z.object({
+/** The `:id` of a user or an API token. */
+export const idParams = z.object({
   id: z.coerce
     .number({ error: 'must be a number' })
     .int()
     .positive({ error: 'must be a positive whole number' }),
 });
-const name = z.string({ error: 'give a user name' }).min(1, { error: 'give a user name' }).max(200);
-const password = z.string({ error: 'give a password' }).max(MAX_PASSWORD_LENGTH);
-const role = z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` });
-const loginBody = z.strictObject({ name, password: password.min(1, { error: 'give a password' }) });
+/** The fields sign-in and user administration both take. */
+export const userName = z
+  .string({ error: 'give a user name' })
+  .min(1, { error: 'give a user name' })
+  .max(200);
+export const password = z.string({ error: 'give a password' }).max(MAX_PASSWORD_LENGTH);
+const loginBody = z.strictObject({ name: userName, password: password.min(1, { error: 'give a password' }) });
 const passwordBody = z.strictObject({ currentPassword: password, password });
-const userBody = z.strictObject({ name, password, role: role.optional() });
-const userPatch = z
-  .strictObject({ role: role.optional(), password: password.optional() })
-  .refine((p) => p.role !== undefined || p.password !== undefined, {
-    error: 'give a role, a password or both',
-  });
-const tokenBody = z.strictObject({
-  name: z
-    .string({ error: 'give the token a name' })
-    .trim()
-    .min(1, { error: 'give the token a name' })
-    .max(100),
-  scope: z.enum(SCOPES, { error: `must be one of ${SCOPES.join(', ')}` }),
-  expiresInDays: z
-    .number({ error: 'must be a number of days' })
-    .int({ error: 'must be a whole number of days' })
-    .min(1, { error: 'must be at least 1' })
-    .max(3650, { error: 'must be at most 3650' })
-    .optional(),
-});
-
-function tokenView(token: ApiToken, owner: string | undefined) {
-  return { ...token, userName: owner ?? null };
-}
 
 async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<void> {
   const { store } = options;
@@ -180,8 +168,6 @@ async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<v
   const limits = { ...DEFAULT_LIMITS, ...options.loginLimits };
   const byName = new RateLimiter(limits.name.perSecond, limits.name.burst);
   const byIp = new RateLimiter(limits.ip.perSecond, limits.ip.burst);
-  /** The session a request came in on, kept off the principal so no handler can log or return it. */
-  const sessionHashes = new WeakMap<FastifyRequest, string>();
 
   if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie);
   app.decorateRequest('principal', null);
@@ -369,158 +355,11 @@ async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<v
           'currentPassword',
         );
       }
-      await changePassword(store, principal.userId, body.password, now(), sessionHashes.get(request)).catch(
+      await changePassword(store, principal.userId, body.password, now(), sessionHashOf(request)).catch(
         (e) => {
           throw fromUserError(e);
         },
       );
-      return reply.code(204).send();
-    },
-  });
-
-  route(app, docs, {
-    method: 'GET',
-    url: '/api/v1/users',
-    tag: 'users',
-    summary: 'Every user',
-    role: 'admin',
-    responses: { 200: '{ users: User[] }' },
-    handler: async () => ({ users: await store.listUsers() }),
-  });
-
-  route(app, docs, {
-    method: 'POST',
-    url: '/api/v1/users',
-    tag: 'users',
-    summary: 'Add a user (viewer unless a role is given)',
-    role: 'admin',
-    body: userBody,
-    responses: { 201: '{ user }', 400: 'Invalid field', 409: 'Name taken' },
-    handler: async ({ body, request }, reply) => {
-      const role: Role = body.role ?? 'viewer';
-      const user = await addUser(store, { ...body, role }, now()).catch((e) => {
-        throw fromUserError(e);
-      });
-      request.log.info({ user: user.name, role: user.role, by: principalOf(request).name }, 'user added');
-      return reply.code(201).send({ user });
-    },
-  });
-
-  route(app, docs, {
-    method: 'PATCH',
-    url: '/api/v1/users/:id',
-    tag: 'users',
-    summary: "Change a user's role, password or both; a new password ends their sessions",
-    role: 'admin',
-    params: idParams,
-    body: userPatch,
-    responses: {
-      200: '{ user }',
-      400: 'Invalid field',
-      404: 'No such user',
-      409: 'Would leave no admin',
-    },
-    handler: async ({ body: patch, params: { id }, request }) => {
-      const principal = principalOf(request);
-      let user: User | undefined;
-      try {
-        if (patch.role !== undefined) user = await changeRole(store, id, patch.role, now());
-        if (patch.password !== undefined) {
-          const keep = principal.userId === id ? sessionHashes.get(request) : undefined;
-          user = await changePassword(store, id, patch.password, now(), keep);
-        }
-      } catch (error) {
-        throw fromUserError(error);
-      }
-      request.log.info({ user: user?.name, changed: Object.keys(patch), by: principal.name }, 'user changed');
-      return { user };
-    },
-  });
-
-  route(app, docs, {
-    method: 'DELETE',
-    url: '/api/v1/users/:id',
-    tag: 'users',
-    summary: 'Remove a user, with their sessions and API tokens',
-    role: 'admin',
-    params: idParams,
-    responses: { 204: 'Removed', 400: 'Invalid id', 404: 'No such user', 409: 'The last admin' },
-    handler: async ({ params: { id }, request }, reply) => {
-      await removeUser(store, id).catch((e) => {
-        throw fromUserError(e);
-      });
-      request.log.info({ userId: id, by: principalOf(request).name }, 'user removed');
-      return reply.code(204).send();
-    },
-  });
-
-  route(app, docs, {
-    method: 'GET',
-    url: '/api/v1/tokens',
-    tag: 'tokens',
-    summary: "API tokens (never their secrets): your own, or everyone's for an admin",
-    role: 'viewer',
-    responses: { 200: '{ tokens: ApiToken[] }' },
-    handler: async ({ request }) => {
-      const principal = principalOf(request);
-      if (principal.role !== 'admin') {
-        const tokens = await store.listApiTokens(principal.userId);
-        return { tokens: tokens.map((t) => tokenView(t, principal.name)) };
-      }
-      const names = new Map((await store.listUsers()).map((u) => [u.id, u.name]));
-      return { tokens: (await store.listApiTokens()).map((t) => tokenView(t, names.get(t.userId))) };
-    },
-  });
-
-  route(app, docs, {
-    method: 'POST',
-    url: '/api/v1/tokens',
-    tag: 'tokens',
-    summary: 'Create an API token for yourself; its secret is shown once',
-    role: 'viewer',
-    body: tokenBody,
-    responses: { 201: '{ token, secret }', 400: 'Invalid field' },
-    handler: async ({ body, request }, reply) => {
-      const principal = principalOf(request);
-      const { token, hash } = newApiToken();
-      const at = now();
-      const stored = await store.createApiToken(
-        {
-          name: body.name,
-          tokenHash: hash,
-          userId: principal.userId,
-          scope: body.scope,
-          expiresAt: body.expiresInDays === undefined ? null : at + body.expiresInDays * DAY_MS,
-        },
-        at,
-      );
-      request.log.info(
-        { tokenId: stored.id, scope: stored.scope, user: principal.name },
-        'API token created',
-      );
-      // The only time the token is shown: only its hash is kept.
-      return reply
-        .code(201)
-        .header('Cache-Control', 'no-store')
-        .send({ token: tokenView(stored, principal.name), secret: token });
-    },
-  });
-
-  route(app, docs, {
-    method: 'DELETE',
-    url: '/api/v1/tokens/:id',
-    tag: 'tokens',
-    summary: "Revoke an API token: your own, or anyone's for an admin",
-    role: 'viewer',
-    params: idParams,
-    responses: { 204: 'Revoked', 400: 'Invalid id', 404: 'No such API token' },
-    handler: async ({ params: { id }, request }, reply) => {
-      const principal = principalOf(request);
-      const owner = principal.role === 'admin' ? undefined : principal.userId;
-      if (!(await store.deleteApiToken(id, owner))) {
-        throw new ApiError(404, 'not_found', 'No such API token.');
-      }
-      request.log.info({ tokenId: id, by: principal.name }, 'API token deleted');
       return reply.code(204).send();
     },
   });
