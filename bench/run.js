@@ -1,11 +1,15 @@
 // `npm run bench`: mcpwatch's probe beside the official v2 SDK client (and a hand-written floor), against
-// loopback v2 and v1 SDK servers, all in one run. Servers and probers each run in their own process;
-// docs/benchmarks.md explains every figure.
+// loopback v2 and v1 SDK servers, all in one run; then the store's figures (bench/store.js) and the service's
+// (bench/service.js: 10,000 monitors, lag, CPU, RSS, restart). Servers, probers and the service each run in
+// their own process; docs/benchmarks.md explains every figure.
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { spawnChild } from './ipc.js';
 import { CLIENT_NAMES, TIMEOUT_MS } from './probers.js';
 import { printReport, writeDoc } from './report.js';
 import { SERVERS, startServer } from './servers.js';
+import { describeService, measureService } from './service.js';
 
 const MEASURE = fileURLToPath(new URL('./measure.js', import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -191,6 +195,19 @@ function progress(row) {
   );
 }
 
+/** bench/store.js in a process of its own; its figures come back as the last line of its output. */
+async function store() {
+  const file = fileURLToPath(new URL('./store.js', import.meta.url));
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [file, '--json', ...(quick ? ['--quick'] : [])],
+    { maxBuffer: 1 << 20 },
+  );
+  const lines = stdout.trim().split('\n');
+  for (const line of lines.slice(0, -1)) process.stderr.write(`  ${line}\n`);
+  return JSON.parse(lines.at(-1));
+}
+
 async function main() {
   const started = performance.now();
   const rows = [];
@@ -206,7 +223,18 @@ async function main() {
       await server.stop();
     }
   }
-  const run = { rows, plan: PLAN, seconds: (performance.now() - started) / 1000, quick };
+  process.stderr.write('store:\n');
+  const storeFigures = await store();
+  const service = await measureService({ quick });
+  for (const line of describeService(service)) process.stderr.write(`  ${line}\n`);
+  const run = {
+    rows,
+    plan: PLAN,
+    store: storeFigures,
+    service,
+    seconds: (performance.now() - started) / 1000,
+    quick,
+  };
   printReport(run);
   if (!quick) await writeDoc(run);
 }
