@@ -40,6 +40,19 @@ function job(
 }
 
 describe('Scheduler', () => {
+  it('runs a job first when told (a restart resuming its slots), then every interval from there', async () => {
+    const clock = new ManualClock();
+    const s = new Scheduler({ concurrency: 10, clock, random: () => 0 });
+    const told = job(clock, 'resumed', 60_000);
+    const overdue = job(clock, 'overdue', 60_000);
+    s.add(told, 42_000);
+    s.add(overdue, -5_000);
+    await settle();
+    await clock.advance(150_000);
+    expect(told.starts).toEqual([42_000, 102_000]);
+    expect(overdue.starts).toEqual([0, 60_000, 120_000]);
+  });
+
   it('spreads first runs over the interval instead of starting them together', async () => {
     const clock = new ManualClock();
     const s = new Scheduler({ concurrency: 1000, clock, random: () => 0 });

@@ -80,12 +80,17 @@ export class Scheduler {
     this.jitterRatio = options.jitterRatio ?? 0.02;
   }
 
-  add(job: Job): void {
+  /**
+   * Schedules a job. Its first run is `firstRunInMs` from now when the caller knows better (a job that ran
+   * before a restart is next due one interval after its last run), else spread over the first interval.
+   */
+  add(job: Job, firstRunInMs?: number): void {
     if (!(job.intervalMs > 0)) throw new RangeError(`${job.id}: intervalMs must be positive`);
     if (this.entries.has(job.id)) this.remove(job.id);
+    const delay = firstRunInMs === undefined ? spread(job.id) * job.intervalMs : Math.max(0, firstRunInMs);
     const entry: Entry = {
       job,
-      base: this.clock.now() + spread(job.id) * job.intervalMs,
+      base: this.clock.now() + delay,
       generation: 0,
       running: false,
     };

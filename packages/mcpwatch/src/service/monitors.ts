@@ -3,7 +3,7 @@ import { DEFAULT_TIMEOUT_MS, type ProbeResult, type ToolInfo } from '@mcpwatch/p
 import type { Logger } from 'pino';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { type MonitorEvent, type MonitorState, transition } from '../state/index.js';
-import type { Store, Monitor as StoredMonitor } from '../store/index.js';
+import { type MonitorInput, type Store, type Monitor as StoredMonitor, StoreError } from '../store/index.js';
 import type { CheckRunner } from './check-runner.js';
 import { decideAndWrite } from './decide-and-write.js';
 import type { LiveBus } from './live-bus.js';
@@ -16,6 +16,7 @@ import {
   transitionConfigOf,
 } from './monitor-spec.js';
 import { type MonitorView, READ_ONLY, type Runtime, view } from './monitor-view.js';
+import { nextAfterRestart } from './restart-slots.js';
 import { isProbed, type ProbeSpec } from './run-check.js';
 import { notFound, ServiceError } from './service-error.js';
 
@@ -78,6 +79,7 @@ export class Monitors {
         state?.status ?? 'pending',
         state?.since ?? monitor.createdAt,
         state?.data,
+        (spec) => nextAfterRestart(monitor.key, intervalMsOf(spec), state?.lastCheckAt ?? null, now),
       );
       const [last] = await this.store.listResults(monitor.id, { from: 0, to: now + 1 }, 1);
       if (last) {
@@ -110,12 +112,11 @@ export class Monitors {
         wanted.delete(runtime.monitor.name);
       }
       for (const spec of wanted.values()) {
-        const taken = await this.store.getMonitorByKey(spec.name);
-        if (taken) {
+        const monitor = await this.createOrConflict(toStoreInput(spec, 'file'));
+        if (!monitor) {
           report.conflicts.push(spec.name);
           continue;
         }
-        const monitor = await this.store.createMonitor(toStoreInput(spec, 'file'), this.now());
         this.install(monitor, 'pending', monitor.createdAt, undefined);
         report.added.push(spec.name);
       }
@@ -144,14 +145,14 @@ export class Monitors {
 
   create(spec: MonitorSpec): Promise<MonitorView> {
     return this.serially(async () => {
-      if (await this.store.getMonitorByKey(spec.name)) {
+      const monitor = await this.createOrConflict(toStoreInput(spec, 'api'));
+      if (!monitor) {
         throw new ServiceError(
           'conflict',
           `A monitor named "${spec.name}" exists already: choose another name`,
           'name',
         );
       }
-      const monitor = await this.store.createMonitor(toStoreInput(spec, 'api'), this.now());
       const runtime = this.install(monitor, 'pending', monitor.createdAt, undefined);
       this.bus.emit('monitors', { added: [monitor.id], changed: [], removed: [] });
       return view(runtime);
@@ -262,6 +263,7 @@ export class Monitors {
     status: MonitorState['status'],
     since: number,
     data: Record<string, unknown> | undefined,
+    firstRunIn?: (spec: MonitorSpec) => number | undefined,
   ): Runtime {
     const parsed = specOf(monitor);
     const runtime: Runtime = {
@@ -278,8 +280,18 @@ export class Monitors {
       this.log.error({ monitor: monitor.name }, `Monitor "${monitor.name}" is not checked: ${parsed.error}`);
     }
     this.runtimes.set(monitor.id, runtime);
-    this.schedule(runtime);
+    this.schedule(runtime, runtime.spec && firstRunIn?.(runtime.spec));
     return runtime;
+  }
+
+  /** The store's unique key decides: one statement, no lookup first. Undefined when the name is taken. */
+  private async createOrConflict(input: MonitorInput): Promise<StoredMonitor | undefined> {
+    try {
+      return await this.store.createMonitor(input, this.now());
+    } catch (error) {
+      if (error instanceof StoreError && error.code === 'monitor_key_taken') return undefined;
+      throw error;
+    }
   }
 
   private async redefine(runtime: Runtime, spec: MonitorSpec): Promise<void> {
@@ -303,16 +315,23 @@ export class Monitors {
     await this.store.deleteMonitor(runtime.monitor.id);
   }
 
-  private schedule(runtime: Runtime): void {
+  private schedule(runtime: Runtime, firstRunInMs?: number): void {
     const spec = runtime.spec;
     if (spec === undefined || !isProbed(spec) || !spec.enabled || runtime.status === 'paused') return;
-    this.scheduler.add({
-      id: String(runtime.monitor.id),
-      intervalMs: intervalMsOf(spec),
-      run: async (signal) => {
-        await this.check(runtime, spec, AbortSignal.any([signal, AbortSignal.timeout(checkBudgetMs(spec))]));
+    this.scheduler.add(
+      {
+        id: String(runtime.monitor.id),
+        intervalMs: intervalMsOf(spec),
+        run: async (signal) => {
+          await this.check(
+            runtime,
+            spec,
+            AbortSignal.any([signal, AbortSignal.timeout(checkBudgetMs(spec))]),
+          );
+        },
       },
-    });
+      firstRunInMs,
+    );
   }
 
   private unschedule(runtime: Runtime): void {
