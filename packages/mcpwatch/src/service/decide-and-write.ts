@@ -61,11 +61,14 @@ function write(
 ): Promise<boolean> {
   const { result } = decision;
   const hasHeartbeat = decision.heartbeat !== undefined || 'heartbeat' in stored.data;
+  // Whole milliseconds: the column is an integer, and PostgreSQL refuses a fraction where SQLite keeps it.
   const lastCheckAt =
     result === undefined
       ? stored.lastCheckAt
-      : (typeof result.startedAt === 'number' ? result.startedAt : Date.parse(result.startedAt)) +
-        result.durationMs;
+      : Math.round(
+          (typeof result.startedAt === 'number' ? result.startedAt : Date.parse(result.startedAt)) +
+            result.durationMs,
+        );
   const next = encodeState(decision.state, lastCheckAt, hasHeartbeat ? heartbeat : undefined);
   return result === undefined
     ? store.setState(monitorId, stored.version, next, decision.events)

@@ -43,7 +43,7 @@ export async function openStore(
   const location = parseStoreUrl(url);
   if (location.dialect === 'postgres') {
     const db = await openPostgres(location.url, options);
-    await migrate(db);
+    await migrate(db, options.schema);
     return new SqlStore(db, 'postgres');
   }
   const { db, database } = openSqlite(location.path, options);
@@ -135,8 +135,16 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Kys
   });
 }
 
-async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+/**
+ * With a schema, the migrator is told it: it looks for its own tables in every schema it can see, so another
+ * schema's migration table (another test run, another installation) would otherwise pass for this one's.
+ */
+async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(schema !== undefined ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy();
