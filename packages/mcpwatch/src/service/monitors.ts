@@ -79,7 +79,8 @@ export class Monitors {
         state?.status ?? 'pending',
         state?.since ?? monitor.createdAt,
         state?.data,
-        (spec) => nextAfterRestart(monitor.key, intervalMsOf(spec), state?.lastCheckAt ?? null, now),
+        // Measured when scheduled, not when loading began: a slow start must not push the slots later.
+        (spec) => nextAfterRestart(monitor.key, intervalMsOf(spec), state?.lastCheckAt ?? null, this.now()),
       );
       const [last] = await this.store.listResults(monitor.id, { from: 0, to: now + 1 }, 1);
       if (last) {
