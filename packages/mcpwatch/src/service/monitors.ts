@@ -357,7 +357,7 @@ export class Monitors {
     // A monitor removed or redefined while its check ran: the answer is about a definition that is gone.
     if (this.runtimes.get(runtime.monitor.id) !== runtime || runtime.spec !== spec) return result;
     try {
-      await this.record(runtime, spec, result);
+      await this.record(runtime, spec, result, log);
     } catch (error) {
       log.error({ err: error }, `The check's result could not be stored: ${(error as Error).message}`);
       return result;
@@ -369,7 +369,7 @@ export class Monitors {
     return result;
   }
 
-  private async record(runtime: Runtime, spec: ProbeSpec, result: ProbeResult): Promise<void> {
+  private async record(runtime: Runtime, spec: ProbeSpec, result: ProbeResult, log: Logger): Promise<void> {
     const hash = result.mcp?.toolsHash;
     if (hash !== undefined && hash !== runtime.toolsHash && result.mcp?.tools !== undefined) {
       // Kept under its hash before the state names it, so the diff is always there to read.
@@ -401,11 +401,9 @@ export class Monitors {
       durationMs: result.durationMs,
       state: runtime.status,
     });
+    // On the check's logger, so an event's line carries the same correlation id as the check's own lines.
     for (const event of events) {
-      this.log.info(
-        { monitor: spec.name, event: event.kind, evidence: event.evidence },
-        eventLine(spec.name, event),
-      );
+      log.info({ event: event.kind, evidence: event.evidence }, eventLine(spec.name, event));
     }
   }
 
