@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, PostgresAdapter, sql } from 'kysely';
-import { HISTOGRAM_COLUMNS } from './latency-histogram.js';
+import { bucketLetter, HISTOGRAM_COLUMNS } from './latency-histogram.js';
 import { ROLLUP_TABLES } from './schema.js';
 
 /**
@@ -188,9 +188,77 @@ const auth: Migration = {
   },
 };
 
+/**
+ * Rollups in a compact layout (measured in docs/storage.md): durations as integer microseconds instead of
+ * doubles, the 49 histogram columns as one sparse text (`encodeHistogram`), and each table ordered by the key
+ * its writes and reads walk. Minute and hour rows are keyed time first, so a check's new minute row (and each
+ * hour's new rows) land beside the rows of the other monitors at the same time instead of in a page of their
+ * own monitor's; day rows stay keyed monitor first, so a long read of many monitors streams each monitor's rows
+ * in order and sums them without sorting. In SQLite the tables are `without rowid`: with rows this narrow, the
+ * primary key's B-tree is the table, and no second index is kept. Existing rows are converted, not dropped.
+ */
+const ROLLUP_KEYS: Record<
+  (typeof ROLLUP_TABLES)[number],
+  ['monitor_id' | 'bucket_start', 'monitor_id' | 'bucket_start']
+> = {
+  rollup_minute: ['bucket_start', 'monitor_id'],
+  rollup_hour: ['bucket_start', 'monitor_id'],
+  rollup_day: ['monitor_id', 'bucket_start'],
+};
+
+/** The 0001 histogram columns as 0003's text, in SQL both dialects run: `'T' || h19 || 'U' || h20` where non-zero. */
+const HISTOGRAM_FROM_COLUMNS = sql.raw(
+  HISTOGRAM_COLUMNS.map(
+    (c, i) => `case when ${c} > 0 then '${bucketLetter(i)}' || cast(${c} as text) else '' end`,
+  ).join(' || '),
+);
+
+const micros = (column: string) => sql.raw(`cast(round(${column} * 1000) as bigint)`);
+
+const compactRollups: Migration = {
+  async up(db: Kysely<unknown>) {
+    if (isPostgres(db)) {
+      // The upsert's sum of two histograms. SQLite gets the same function from JavaScript when a store opens.
+      await sql`create or replace function mcpwatch_histogram_add(a text, b text) returns text
+        language sql immutable strict parallel safe as $$
+          select coalesce(string_agg(bucket || total, '' order by bucket collate "C"), '')
+          from (select m[1] as bucket, sum(m[2]::bigint) as total
+                from regexp_matches(a || b, '([A-Za-z])([0-9]+)', 'g') as m
+                group by m[1]) as sums
+        $$`.execute(db);
+    }
+    for (const table of ROLLUP_TABLES) {
+      const next = `${table}_next`;
+      let create = db.schema
+        .createTable(next)
+        .addColumn('monitor_id', 'bigint', (c) => c.notNull().references('monitors.id').onDelete('cascade'))
+        .addColumn('bucket_start', 'bigint', (c) => c.notNull())
+        .addColumn('checks', 'integer', (c) => c.notNull())
+        .addColumn('ups', 'integer', (c) => c.notNull())
+        .addColumn('degraded', 'integer', (c) => c.notNull())
+        .addColumn('downs', 'integer', (c) => c.notNull())
+        .addColumn('duration_sum', 'bigint', (c) => c.notNull())
+        .addColumn('duration_min', 'bigint', (c) => c.notNull())
+        .addColumn('duration_max', 'bigint', (c) => c.notNull())
+        .addColumn('histogram', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint(`${table}_key`, ROLLUP_KEYS[table]);
+      if (!isPostgres(db)) create = create.modifyEnd(sql`without rowid`);
+      await create.execute();
+      await sql`insert into ${sql.table(next)} (monitor_id, bucket_start, checks, ups, degraded, downs,
+          duration_sum, duration_min, duration_max, histogram)
+        select monitor_id, bucket_start, checks, ups, degraded, downs, ${micros('duration_sum')},
+          ${micros('duration_min')}, ${micros('duration_max')}, ${HISTOGRAM_FROM_COLUMNS}
+        from ${sql.table(table)}`.execute(db);
+      await db.schema.dropTable(table).execute();
+      await db.schema.alterTable(next).renameTo(table).execute();
+    }
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_auth': auth,
+  '0003_compact_rollups': compactRollups,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { describe, it } from 'vitest';
 import { openStore } from './open-store.js';
@@ -28,6 +29,17 @@ if (unreachable === undefined) {
     const schema = `t_${randomBytes(6).toString('hex')}`;
     return {
       open: () => openStore(URL, { schema }),
+      raw: async () => {
+        const pool = new pg.Pool({ connectionString: URL, connectionTimeoutMillis: 3000, max: 2 });
+        await pool.query(`create schema if not exists "${schema}"`);
+        const dialect = new PostgresDialect({
+          pool,
+          onCreateConnection: async (connection) => {
+            await connection.executeQuery(CompiledQuery.raw(`set search_path to "${schema}"`));
+          },
+        });
+        return { db: new Kysely<unknown>({ dialect }), schema };
+      },
       dispose: async () => {
         const client = new pg.Client({ connectionString: URL, connectionTimeoutMillis: 3000 });
         try {

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { bucketOf, HISTOGRAM_BUCKETS, HISTOGRAM_COLUMNS } from './latency-histogram.js';
+import { bucketOf, emptyHistogram, encodeHistogram } from './latency-histogram.js';
 import type { Database, ResultsTable, RollupTableName } from './schema.js';
 import type { Granularity, Millis } from './store.js';
 
@@ -42,29 +42,47 @@ export const ROLLUP_COLUMNS: readonly string[] = [
   'duration_sum',
   'duration_min',
   'duration_max',
-  ...HISTOGRAM_COLUMNS,
+  'histogram',
 ];
 
-/** The `do update set` list of a rollup upsert: counters add, extremes keep the extreme. */
-export function rollupUpdateSet(
-  table: string,
-  dialect: 'sqlite' | 'postgres',
-  histogramColumns: readonly string[] = HISTOGRAM_COLUMNS,
-): string {
+/**
+ * Minute and hour rows are keyed (bucket_start, monitor_id), day rows (monitor_id, bucket_start): migration 0003
+ * says why. A read of a few monitors in a time-first table names their buckets instead of scanning every
+ * monitor's rows in the range.
+ */
+export const TIME_FIRST: Record<Granularity, boolean> = { minute: true, hour: true, day: false };
+
+/** The SQL function that adds two histogram texts: JavaScript in SQLite, SQL in PostgreSQL (migration 0003). */
+export const HISTOGRAM_ADD = 'mcpwatch_histogram_add';
+
+/**
+ * The `on conflict` clause of a rollup insert: counters add, extremes keep the extreme, histograms add bucket by
+ * bucket. The rollup is maintained as results arrive, never recomputed, and concurrent writers add instead of
+ * overwriting.
+ */
+export function rollupOnConflict(table: RollupTableName, dialect: 'sqlite' | 'postgres'): string {
   const least = dialect === 'sqlite' ? 'min' : 'least';
   const greatest = dialect === 'sqlite' ? 'max' : 'greatest';
-  return [
-    ...['checks', 'ups', 'degraded', 'downs', 'duration_sum', ...histogramColumns].map(
+  const set = [
+    ...['checks', 'ups', 'degraded', 'downs', 'duration_sum'].map(
       (c) => `${c} = ${table}.${c} + excluded.${c}`,
     ),
     `duration_min = ${least}(${table}.duration_min, excluded.duration_min)`,
     `duration_max = ${greatest}(${table}.duration_max, excluded.duration_max)`,
+    `histogram = ${HISTOGRAM_ADD}(${table}.histogram, excluded.histogram)`,
   ].join(', ');
+  return `on conflict (monitor_id, bucket_start) do update set ${set}`;
 }
 
 /** What a rollup needs of a result: the raw row being written is one. */
 export type Observation = Pick<ResultsTable, 'monitor_id' | 'at' | 'status' | 'duration_ms'>;
 
+/** Durations as the rollups keep them: whole microseconds. */
+export function toMicros(ms: number): number {
+  return Math.round(ms * 1000);
+}
+
+/** One rollup row's worth of observations, in the row's own units (microseconds, histogram text). */
 export interface Delta {
   monitorId: number;
   bucketStart: Millis;
@@ -72,19 +90,38 @@ export interface Delta {
   ups: number;
   degraded: number;
   downs: number;
-  sum: number;
-  min: number;
-  max: number;
-  histogram: number[];
+  sumUs: number;
+  minUs: number;
+  maxUs: number;
+  histogram: string;
+}
+
+/** The values of one rollup row, in `ROLLUP_COLUMNS` order. */
+export function deltaValues(
+  d: Delta,
+): [number, number, number, number, number, number, number, number, number, string] {
+  return [
+    d.monitorId,
+    d.bucketStart,
+    d.checks,
+    d.ups,
+    d.degraded,
+    d.downs,
+    d.sumUs,
+    d.minUs,
+    d.maxUs,
+    d.histogram,
+  ];
 }
 
 /** Folds observations into one delta per (monitor, bucket), so a batch costs one upsert per bucket, not per row. */
 export function aggregate(observations: readonly Observation[], granularity: Granularity): Delta[] {
-  const deltas = new Map<string, Delta>();
+  type Folding = Omit<Delta, 'histogram'> & { counts: number[] };
+  const folding = new Map<string, Folding>();
   for (const o of observations) {
     const start = bucketStart(o.at, granularity);
     const key = `${o.monitor_id}:${start}`;
-    let d = deltas.get(key);
+    let d = folding.get(key);
     if (!d) {
       d = {
         monitorId: o.monitor_id,
@@ -93,32 +130,30 @@ export function aggregate(observations: readonly Observation[], granularity: Gra
         ups: 0,
         degraded: 0,
         downs: 0,
-        sum: 0,
-        min: Number.POSITIVE_INFINITY,
-        max: Number.NEGATIVE_INFINITY,
-        histogram: new Array<number>(HISTOGRAM_BUCKETS).fill(0),
+        sumUs: 0,
+        minUs: Number.POSITIVE_INFINITY,
+        maxUs: Number.NEGATIVE_INFINITY,
+        counts: emptyHistogram(),
       };
-      deltas.set(key, d);
+      folding.set(key, d);
     }
     d.checks++;
     if (o.status === 'up') d.ups++;
     else if (o.status === 'degraded') d.degraded++;
     else d.downs++;
-    d.sum += o.duration_ms;
-    d.min = Math.min(d.min, o.duration_ms);
-    d.max = Math.max(d.max, o.duration_ms);
+    const us = toMicros(o.duration_ms);
+    d.sumUs += us;
+    if (us < d.minUs) d.minUs = us;
+    if (us > d.maxUs) d.maxUs = us;
     const bucket = bucketOf(o.duration_ms);
-    d.histogram[bucket] = (d.histogram[bucket] ?? 0) + 1;
+    d.counts[bucket] = (d.counts[bucket] ?? 0) + 1;
   }
-  return [...deltas.values()];
+  return Array.from(folding.values(), ({ counts, ...d }) => ({ ...d, histogram: encodeHistogram(counts) }));
 }
 
-const ROWS_PER_STATEMENT = 400; // 58 parameters a row stays under SQLite's 32,766 and PostgreSQL's 65,535.
+const ROWS_PER_STATEMENT = 1000; // 10 parameters a row stays under SQLite's 32,766 and PostgreSQL's 65,535.
 
-/**
- * Adds deltas to a rollup table with `INSERT … ON CONFLICT DO UPDATE SET x = x + excluded.x`: the rollup is
- * maintained as results arrive, never recomputed, and concurrent writers add instead of overwriting.
- */
+/** The rollup write through Kysely: PostgreSQL's path (SQLite's is `SqliteResultWriter`). */
 export async function addToRollup(
   db: Kysely<Database>,
   dialect: 'sqlite' | 'postgres',
@@ -127,16 +162,12 @@ export async function addToRollup(
 ): Promise<void> {
   const table = ROLLUP_TABLE[granularity];
   const deltas = aggregate(observations, granularity);
-  const columns = ROLLUP_COLUMNS;
-  const updates = sql.raw(rollupUpdateSet(table, dialect));
+  const columns = sql.raw(ROLLUP_COLUMNS.join(', '));
+  const onConflict = sql.raw(rollupOnConflict(table, dialect));
   for (let i = 0; i < deltas.length; i += ROWS_PER_STATEMENT) {
-    const rows = deltas
-      .slice(i, i + ROWS_PER_STATEMENT)
-      .map(
-        (d) =>
-          sql`(${sql.join([d.monitorId, d.bucketStart, d.checks, d.ups, d.degraded, d.downs, d.sum, d.min, d.max, ...d.histogram])})`,
-      );
-    await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${sql.join(rows)}
-      on conflict (monitor_id, bucket_start) do update set ${updates}`.execute(db);
+    const rows = deltas.slice(i, i + ROWS_PER_STATEMENT).map((d) => sql`(${sql.join(deltaValues(d))})`);
+    await sql`insert into ${sql.table(table)} (${columns}) values ${sql.join(rows)} ${onConflict}`.execute(
+      db,
+    );
   }
 }

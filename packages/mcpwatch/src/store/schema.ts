@@ -39,7 +39,7 @@ export interface ResultsTable {
   message: string | null;
 }
 
-/** Rollup rows carry 49 histogram columns (h00 … h48) beside these; they are written through raw SQL. */
+/** One monitor's checks in one minute, hour or day (migration 0003's layout). */
 export interface RollupTable {
   monitor_id: number;
   bucket_start: number;
@@ -47,9 +47,12 @@ export interface RollupTable {
   ups: number;
   degraded: number;
   downs: number;
+  /** Durations in whole microseconds: an integer takes 3–5 bytes in SQLite where a double takes 8. */
   duration_sum: number;
   duration_min: number;
   duration_max: number;
+  /** The latency histogram as sparse text, `encodeHistogram`'s format. */
+  histogram: string;
 }
 
 export interface EventsTable {

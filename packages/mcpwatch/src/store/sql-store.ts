@@ -290,15 +290,15 @@ export class SqlStore extends AuthQueries implements Store {
   }
 
   uptime(monitorId: number, range: Range): Promise<UptimeSummary> {
-    return uptimeOne(this.db, monitorId, range);
+    return uptimeOne(this.db, this.dialect, monitorId, range);
   }
 
   uptimeSeries(monitorId: number, range: Range, granularity?: Granularity): Promise<UptimePoint[]> {
-    return uptimeSeries(this.db, monitorId, range, granularity);
+    return uptimeSeries(this.db, this.dialect, monitorId, range, granularity);
   }
 
   uptimeFor(monitorIds: readonly number[], windows: readonly Range[]): Promise<Map<number, UptimeSummary[]>> {
-    return uptimeMany(this.db, monitorIds, windows);
+    return uptimeMany(this.db, this.dialect, monitorIds, windows);
   }
 
   listEvents(query: EventQuery): Promise<StoredEvent[]> {

@@ -1,6 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openStore, parseStoreUrl } from './open-store.js';
 import { storeContract } from './store.contract.js';
@@ -8,9 +10,14 @@ import { StoreError } from './store-error.js';
 
 storeContract('SQLite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mcpwatch-store-'));
-  const url = `sqlite:${join(dir, 'nested', 'mcpwatch.db')}`;
+  const path = join(dir, 'nested', 'mcpwatch.db');
+  const url = `sqlite:${path}`;
   return {
     open: () => openStore(url),
+    raw: async () => {
+      mkdirSync(dirname(path), { recursive: true });
+      return { db: new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Sqlite(path) }) }) };
+    },
     dispose: async () => rmSync(dir, { recursive: true, force: true }),
   };
 });

@@ -1,10 +1,18 @@
+import { type Kysely, Migrator, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bucketOf, HISTOGRAM_COLUMNS } from './latency-histogram.js';
+import { migrationProvider } from './migrations.js';
 import { backoffMs } from './outbox.js';
-import type { CheckResult, EventInput, Monitor, NextState, Role, Store, TokenScope } from './store.js';
+import type { CheckResult, EventInput, Monitor, NextState, Range, Role, Store, TokenScope } from './store.js';
 
 /** One database for one test: `open` may be called again after `close` and must see the same data. */
 export interface StoreHarness {
   open(): Promise<Store>;
+  /**
+   * The same database through Kysely alone, with no migration run, for tests of the upgrade path; `schema` is the
+   * PostgreSQL schema it uses, which the migrator must be told.
+   */
+  raw(): Promise<{ db: Kysely<unknown>; schema?: string }>;
   dispose(): Promise<void>;
 }
 
@@ -280,6 +288,13 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
       expect(series.reduce((s, p) => s + p.checks, 0)).toBe(
         raws.filter((r) => r.monitorId === a.id && r.at < T0 + DAY).length,
       );
+      // Minute rows of a few monitors are read bucket by bucket, of a long range by a scan: the same points.
+      const fewBuckets = await store.uptimeSeries(a.id, { from: T0, to: T0 + 3 * DAY }, 'minute');
+      const scanned = await store.uptimeSeries(a.id, { from: T0 - 30 * DAY, to: T0 + 3 * DAY }, 'minute');
+      expect(scanned).toEqual(fewBuckets);
+      expect(fewBuckets.reduce((s, p) => s + p.checks, 0)).toBe(
+        raws.filter((r) => r.monitorId === a.id).length,
+      );
 
       const empty = await monitor();
       const many = await store.uptimeFor([a.id, b.id, empty.id], windows);
@@ -443,6 +458,136 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
       ]);
       expect(race.filter(Boolean)).toHaveLength(1);
       expect(await store.getHeartbeat('h1')).toMatchObject({ deadlineAt: T0 + 70 * MIN });
+    });
+
+    it('upgrades rollups written by the 0001 layout to the same uptime, latency and percentiles, and keeps adding to them', async () => {
+      // A second database, taken only to 0002_auth, written the way that release wrote (one column per bucket).
+      const old = await makeHarness();
+      try {
+        const { db, schema } = await old.raw();
+        const migrator = new Migrator({
+          db,
+          provider: migrationProvider,
+          ...(schema !== undefined ? { migrationTableSchema: schema } : {}),
+        });
+        const migrated = await migrator.migrateTo('0002_auth');
+        expect(migrated.error).toBeUndefined();
+        const random = prng(7);
+        const raws: { at: number; status: CheckResult['status']; durationMs: number }[] = [];
+        for (let at = T0 + 7_000; at < T0 + 2 * DAY; at += 173_000) {
+          const r = random();
+          const status = r < 0.05 ? 'down' : r < 0.1 ? 'degraded' : 'up';
+          // Tenths of a millisecond, as 0001 kept them in doubles; the extremes reach the first and last buckets.
+          const durationMs =
+            r < 0.01 ? 0.4 : r > 0.995 ? 90_000 : Math.round((5 + 900 * random() ** 3) * 10) / 10;
+          raws.push({ at, status, durationMs });
+        }
+        const inserted = await sql<{ id: number }>`insert into monitors
+            (key, name, kind, target, config, source, enabled, created_at, updated_at)
+          values ('old', 'Old', 'mcp', 'https://mcp.example.com/mcp', '{}', 'api', 1, ${T0}, ${T0}) returning id`.execute(
+          db,
+        );
+        const oldId = Number(inserted.rows[0]?.id);
+        for (const [table, size] of [
+          ['rollup_minute', MIN],
+          ['rollup_hour', HOUR],
+          ['rollup_day', DAY],
+        ] as const) {
+          const rows = new Map<number, number[]>();
+          for (const r of raws) {
+            const start = Math.floor(r.at / size) * size;
+            const row = rows.get(start) ?? [
+              0,
+              0,
+              0,
+              0,
+              0,
+              Infinity,
+              -Infinity,
+              ...HISTOGRAM_COLUMNS.map(() => 0),
+            ];
+            row[0] = (row[0] as number) + 1;
+            const at = { up: 1, degraded: 2, down: 3 }[r.status];
+            row[at] = (row[at] as number) + 1;
+            row[4] = (row[4] as number) + r.durationMs;
+            row[5] = Math.min(row[5] as number, r.durationMs);
+            row[6] = Math.max(row[6] as number, r.durationMs);
+            const bucket = 7 + bucketOf(r.durationMs);
+            row[bucket] = (row[bucket] as number) + 1;
+            rows.set(start, row);
+          }
+          const columns = [
+            'checks',
+            'ups',
+            'degraded',
+            'downs',
+            'duration_sum',
+            'duration_min',
+            'duration_max',
+          ];
+          for (const [start, row] of rows) {
+            await sql`insert into ${sql.table(table)} (monitor_id, bucket_start, ${sql.raw([...columns, ...HISTOGRAM_COLUMNS].join(', '))})
+              values (${oldId}, ${start}, ${sql.join(row)})`.execute(db);
+          }
+        }
+        await db.destroy();
+
+        const upgraded = await old.open();
+        try {
+          // The reference: the same results written by this release into the store of this test.
+          const m = await monitor();
+          await store.recordResults(
+            raws.map((r) => ({ monitorId: m.id, result: result(r.at, r.status, r.durationMs) })),
+          );
+          const windows = [
+            { from: T0 + 3 * HOUR, to: T0 + 5 * HOUR }, // minutes
+            { from: T0 + HOUR, to: T0 + 40 * HOUR }, // hours
+            { from: T0 - DAY, to: T0 + 30 * DAY }, // days
+          ];
+          const compare = async () => {
+            for (const w of windows) {
+              const got = await upgraded.uptime(oldId, w);
+              expect(got).toEqual(await store.uptime(m.id, w));
+              const inside = raws.filter((r) => r.at >= w.from && r.at < w.to);
+              expect(got.checks).toBe(inside.length);
+              const sorted = inside.map((r) => r.durationMs).sort((x, y) => x - y);
+              expect(got.latency.minMs).toBe(sorted[0]);
+              expect(got.latency.maxMs).toBe(sorted.at(-1));
+              const exact = exactPercentile(sorted, 0.95);
+              expect(Math.abs((got.latency.p95Ms as number) - exact) / exact).toBeLessThanOrEqual(
+                2 ** (1 / 3) - 1,
+              );
+            }
+            const series = { from: T0, to: T0 + DAY };
+            expect(await upgraded.uptimeSeries(oldId, series, 'hour')).toEqual(
+              await store.uptimeSeries(m.id, series, 'hour'),
+            );
+          };
+          await compare();
+          expect((await upgraded.uptime(oldId, windows[2] as Range)).latency.count).toBe(raws.length);
+
+          // New results fold into the converted rows: the upsert adds to their histograms.
+          const more = [
+            { at: T0 + 3 * HOUR + 30_000, status: 'up', durationMs: 0.2 },
+            { at: T0 + 20 * HOUR + 1, status: 'down', durationMs: 120_000 },
+            { at: T0 + 20 * HOUR + 2, status: 'up', durationMs: 33.3 },
+          ] as const;
+          raws.push(...more);
+          for (const [s, id] of [
+            [upgraded, oldId],
+            [store, m.id],
+          ] as const) {
+            await s.recordResults(
+              more.map((r) => ({ monitorId: id, result: result(r.at, r.status, r.durationMs) })),
+            );
+          }
+          await compare();
+        } finally {
+          await upgraded.close();
+        }
+      } finally {
+        await old.dispose();
+      }
     });
 
     it('prunes raw results and minute rollups past retention in chunks, keeping hour and day rollups', async () => {
