@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { bucketOf, emptyHistogram, encodeHistogram } from './latency-histogram.js';
+import { bucketLetter, bucketOf, emptyHistogram, encodeHistogram } from './latency-histogram.js';
 import type { Database, ResultsTable, RollupTableName } from './schema.js';
 import type { Granularity, Millis } from './store.js';
 
@@ -82,92 +82,123 @@ export function toMicros(ms: number): number {
   return Math.round(ms * 1000);
 }
 
-/** One rollup row's worth of observations, in the row's own units (microseconds, histogram text). */
-export interface Delta {
-  monitorId: number;
-  bucketStart: Millis;
-  checks: number;
-  ups: number;
-  degraded: number;
-  downs: number;
-  sumUs: number;
-  minUs: number;
-  maxUs: number;
-  histogram: string;
-}
+/**
+ * One rollup row's worth of observations, in the row's own units (microseconds, histogram text). Most rows a
+ * batch touches hold one check, or several of one latency bucket, so the histogram stays a single (bucket,
+ * count) pair until a second bucket appears.
+ */
+export class Delta {
+  checks = 0;
+  ups = 0;
+  degraded = 0;
+  downs = 0;
+  sumUs = 0;
+  minUs = Number.POSITIVE_INFINITY;
+  maxUs = Number.NEGATIVE_INFINITY;
+  private bucket = -1;
+  private count = 0;
+  private counts: number[] | undefined;
 
-/** The values of one rollup row, in `ROLLUP_COLUMNS` order. */
-export function deltaValues(
-  d: Delta,
-): [number, number, number, number, number, number, number, number, number, string] {
-  return [
-    d.monitorId,
-    d.bucketStart,
-    d.checks,
-    d.ups,
-    d.degraded,
-    d.downs,
-    d.sumUs,
-    d.minUs,
-    d.maxUs,
-    d.histogram,
-  ];
-}
+  constructor(
+    readonly monitorId: number,
+    readonly bucketStart: Millis,
+  ) {}
 
-/** Folds observations into one delta per (monitor, bucket), so a batch costs one upsert per bucket, not per row. */
-export function aggregate(observations: readonly Observation[], granularity: Granularity): Delta[] {
-  type Folding = Omit<Delta, 'histogram'> & { counts: number[] };
-  const folding = new Map<string, Folding>();
-  for (const o of observations) {
-    const start = bucketStart(o.at, granularity);
-    const key = `${o.monitor_id}:${start}`;
-    let d = folding.get(key);
-    if (!d) {
-      d = {
-        monitorId: o.monitor_id,
-        bucketStart: start,
-        checks: 0,
-        ups: 0,
-        degraded: 0,
-        downs: 0,
-        sumUs: 0,
-        minUs: Number.POSITIVE_INFINITY,
-        maxUs: Number.NEGATIVE_INFINITY,
-        counts: emptyHistogram(),
-      };
-      folding.set(key, d);
+  add(status: string, us: number, bucket: number): void {
+    this.checks++;
+    if (status === 'up') this.ups++;
+    else if (status === 'degraded') this.degraded++;
+    else this.downs++;
+    this.sumUs += us;
+    if (us < this.minUs) this.minUs = us;
+    if (us > this.maxUs) this.maxUs = us;
+    if (this.counts) this.counts[bucket] = (this.counts[bucket] ?? 0) + 1;
+    else if (this.bucket === bucket || this.bucket < 0) {
+      this.bucket = bucket;
+      this.count++;
+    } else {
+      this.counts = emptyHistogram();
+      this.counts[this.bucket] = this.count;
+      this.counts[bucket] = 1;
     }
-    d.checks++;
-    if (o.status === 'up') d.ups++;
-    else if (o.status === 'degraded') d.degraded++;
-    else d.downs++;
-    const us = toMicros(o.duration_ms);
-    d.sumUs += us;
-    if (us < d.minUs) d.minUs = us;
-    if (us > d.maxUs) d.maxUs = us;
-    const bucket = bucketOf(o.duration_ms);
-    d.counts[bucket] = (d.counts[bucket] ?? 0) + 1;
   }
-  return Array.from(folding.values(), ({ counts, ...d }) => ({ ...d, histogram: encodeHistogram(counts) }));
+
+  get histogram(): string {
+    if (this.counts) return encodeHistogram(this.counts);
+    return this.bucket < 0 ? '' : bucketLetter(this.bucket) + this.count;
+  }
+
+  /** The row's values, in `ROLLUP_COLUMNS` order. */
+  values(): [number, number, number, number, number, number, number, number, number, string] {
+    return [
+      this.monitorId,
+      this.bucketStart,
+      this.checks,
+      this.ups,
+      this.degraded,
+      this.downs,
+      this.sumUs,
+      this.minUs,
+      this.maxUs,
+      this.histogram,
+    ];
+  }
+}
+
+/**
+ * Folds observations into one delta per (monitor, bucket) for each granularity, so a batch costs one upsert per
+ * rollup row it touches, not three per result. Deltas come out bucket by bucket, in time order: the order of a
+ * time-first table's key.
+ */
+export function aggregate(observations: readonly Observation[]): Record<Granularity, Delta[]> {
+  const byBucket = GRANULARITIES.map(() => new Map<Millis, Map<number, Delta>>());
+  for (const o of observations) {
+    const us = toMicros(o.duration_ms);
+    const bucket = bucketOf(o.duration_ms);
+    for (let g = 0; g < GRANULARITIES.length; g++) {
+      const start = bucketStart(o.at, GRANULARITIES[g] as Granularity);
+      const buckets = byBucket[g] as Map<Millis, Map<number, Delta>>;
+      let monitors = buckets.get(start);
+      if (!monitors) {
+        monitors = new Map();
+        buckets.set(start, monitors);
+      }
+      let d = monitors.get(o.monitor_id);
+      if (!d) {
+        d = new Delta(o.monitor_id, start);
+        monitors.set(o.monitor_id, d);
+      }
+      d.add(o.status, us, bucket);
+    }
+  }
+  const sorted = (buckets: Map<Millis, Map<number, Delta>>) =>
+    [...buckets.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, monitors]) => [...monitors.values()]);
+  return {
+    minute: sorted(byBucket[0] as Map<Millis, Map<number, Delta>>),
+    hour: sorted(byBucket[1] as Map<Millis, Map<number, Delta>>),
+    day: sorted(byBucket[2] as Map<Millis, Map<number, Delta>>),
+  };
 }
 
 const ROWS_PER_STATEMENT = 1000; // 10 parameters a row stays under SQLite's 32,766 and PostgreSQL's 65,535.
 
 /** The rollup write through Kysely: PostgreSQL's path (SQLite's is `SqliteResultWriter`). */
-export async function addToRollup(
+export async function addToRollups(
   db: Kysely<Database>,
   dialect: 'sqlite' | 'postgres',
-  granularity: Granularity,
   observations: readonly Observation[],
 ): Promise<void> {
-  const table = ROLLUP_TABLE[granularity];
-  const deltas = aggregate(observations, granularity);
+  const deltas = aggregate(observations);
   const columns = sql.raw(ROLLUP_COLUMNS.join(', '));
-  const onConflict = sql.raw(rollupOnConflict(table, dialect));
-  for (let i = 0; i < deltas.length; i += ROWS_PER_STATEMENT) {
-    const rows = deltas.slice(i, i + ROWS_PER_STATEMENT).map((d) => sql`(${sql.join(deltaValues(d))})`);
-    await sql`insert into ${sql.table(table)} (${columns}) values ${sql.join(rows)} ${onConflict}`.execute(
-      db,
-    );
+  for (const granularity of GRANULARITIES) {
+    const table = ROLLUP_TABLE[granularity];
+    const onConflict = sql.raw(rollupOnConflict(table, dialect));
+    const all = deltas[granularity];
+    for (let i = 0; i < all.length; i += ROWS_PER_STATEMENT) {
+      const rows = all.slice(i, i + ROWS_PER_STATEMENT).map((d) => sql`(${sql.join(d.values())})`);
+      await sql`insert into ${sql.table(table)} (${columns}) values ${sql.join(rows)} ${onConflict}`.execute(
+        db,
+      );
+    }
   }
 }
