@@ -13,7 +13,11 @@ export function dumpDatabase(file: string): Record<string, unknown[]> {
       name: string;
     }[];
     return Object.fromEntries(
-      tables.map(({ name }) => [name, db.prepare(`select * from "${name}" order by rowid`).all()]),
+      // Ordered by every column: rollup tables have no rowid to order by.
+      tables.map(({ name }) => {
+        const rows = db.prepare(`select * from "${name}"`).all();
+        return [name, rows.map((r) => JSON.stringify(r)).sort()];
+      }),
     );
   } finally {
     db.close();
