@@ -28,24 +28,29 @@ Scheduler.prototype.start = function (entry, slot) {
   lags.push(Math.max(0, performance.now() - slot));
   return start.call(this, entry, slot);
 };
-Scheduler.prototype.add = function (job) {
+Scheduler.prototype.add = function (job, ...rest) {
   const run = job.run;
-  return add.call(this, {
-    ...job,
-    run: async (signal) => {
-      try {
-        await run(signal);
-      } catch (error) {
-        failedRuns++;
-        throw error;
-      }
-      finished++;
-      if (!firstCheck.has(job.id)) {
-        firstCheck.add(job.id);
-        lastFirstCheck = performance.now();
-      }
+  // The rest (the first run's delay after a restart) passes through untouched.
+  return add.call(
+    this,
+    {
+      ...job,
+      run: async (signal) => {
+        try {
+          await run(signal);
+        } catch (error) {
+          failedRuns++;
+          throw error;
+        }
+        finished++;
+        if (!firstCheck.has(job.id)) {
+          firstCheck.add(job.id);
+          lastFirstCheck = performance.now();
+        }
+      },
     },
-  });
+    ...rest,
+  );
 };
 
 const log = createLogger({ level: 'warn' });

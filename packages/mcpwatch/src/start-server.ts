@@ -3,9 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import { type AdminBootstrap, describeBootstrap, ensureAdmin } from './auth/bootstrap.js';
-import { loadConfigFile } from './config/load-config.js';
+import { ConfigWatcher } from './config/watch-config.js';
 import { Service, type ServiceOptions } from './service/service.js';
-import { openStore } from './store/index.js';
+import { openStore, type Store } from './store/index.js';
 
 export interface ServerOptions {
   port: number;
@@ -36,8 +36,17 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { log } = options;
   // A config that does not load ends the start before anything is written: no database file, no admin.
-  if (options.configFile !== undefined) await loadConfigFile(options.configFile, { env: options.env });
-  const store = await openStore(options.database);
+  const config =
+    options.configFile === undefined
+      ? undefined
+      : await ConfigWatcher.start(path.resolve(options.configFile), { source: { env: options.env } });
+  let store: Store;
+  try {
+    store = await openStore(options.database);
+  } catch (error) {
+    config?.close();
+    throw error;
+  }
   let service: Service | undefined;
   try {
     const bootstrap = await ensureAdmin(store, options.env, Date.now());
@@ -46,8 +55,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     service = await Service.start({
       store,
       log,
-      env: { env: options.env },
-      ...(options.configFile !== undefined ? { configFile: path.resolve(options.configFile) } : {}),
+      ...(config !== undefined ? { config } : {}),
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       ...(options.runnerFor !== undefined ? { runnerFor: options.runnerFor } : {}),
     });
@@ -73,7 +81,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
   } catch (error) {
     if (service) await service.stop(0);
-    else await store.close();
+    else {
+      config?.close();
+      await store.close();
+    }
     throw error;
   }
 }

@@ -252,6 +252,16 @@ describe('the REST API', () => {
     expect(down.status).toBe('down');
     const results = await api('GET', `/api/v1/monitors/${down.id}/results`);
     expect(results.body.results[0].message).toBe('The server reported a failure with exit code 3: disk full');
+
+    // A leaked token is replaced, and the old one stops working; revoking all stops every ping.
+    const rotated = await api('POST', `/api/v1/monitors/${down.id}/heartbeat-tokens`, { revokeOthers: true });
+    expect(rotated.status).toBe(201);
+    expect((await fetch(`${server.url}/hb/${token}`)).status).toBe(404);
+    expect((await fetch(`${server.url}${rotated.body.path}`)).status).toBe(200);
+    expect((await api('DELETE', `/api/v1/monitors/${down.id}/heartbeat-tokens`)).body).toEqual({
+      revoked: 1,
+    });
+    expect((await fetch(`${server.url}${rotated.body.path}`)).status).toBe(404);
   });
 
   it('resolves an incident by hand while the monitor stays down, once', async () => {

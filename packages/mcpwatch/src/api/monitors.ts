@@ -129,14 +129,26 @@ export function monitorRoutes(app: FastifyInstance, docs: RouteDoc[], service: S
     method: 'POST',
     url: '/api/v1/monitors/:id/heartbeat-tokens',
     tag,
-    summary: 'A new ping URL token for a heartbeat monitor, shown once; earlier tokens keep working',
+    summary:
+      'A new ping URL token for a heartbeat monitor, shown once; earlier tokens keep working unless revokeOthers',
     role: 'editor',
+    body: z.object({ revokeOthers: z.boolean().default(false) }),
     responses: { 201: '{ token, path }', 400: 'Not a heartbeat monitor', 404: 'No such monitor' },
-    handler: async ({ params }, reply) => {
-      const token = await service.heartbeats.issueToken(idParam(params));
+    handler: async ({ params, body }, reply) => {
+      const token = await service.heartbeats.issueToken(idParam(params), body);
       reply.code(201);
       return { token, path: `/hb/${token}` };
     },
+  });
+
+  route(app, docs, {
+    method: 'DELETE',
+    url: '/api/v1/monitors/:id/heartbeat-tokens',
+    tag,
+    summary: 'Revoke every ping URL token of a heartbeat monitor (a leaked token): its pings get 404',
+    role: 'editor',
+    responses: { 200: '{ revoked }', 400: 'Not a heartbeat monitor', 404: 'No such monitor' },
+    handler: async ({ params }) => ({ revoked: await service.heartbeats.revokeTokens(idParam(params)) }),
   });
 }
 

@@ -39,9 +39,9 @@ export class Heartbeats {
 
   /**
    * A new ping URL token for a heartbeat monitor. Shown once: only its hash is stored. Earlier tokens keep
-   * working, so a server can move to the new one before the old one is revoked.
+   * working unless `revokeOthers` (a leaked token), so a server can move to the new one first.
    */
-  async issueToken(monitorId: number): Promise<string> {
+  async issueToken(monitorId: number, { revokeOthers = false } = {}): Promise<string> {
     this.heartbeatSpec(monitorId);
     const token = newToken();
     const runtimeState = await this.store.getState(monitorId);
@@ -52,7 +52,14 @@ export class Heartbeats {
       lastPingAt: null,
       deadlineAt: deadline ?? null,
     });
+    if (revokeOthers) await this.store.revokeHeartbeats(monitorId, hashToken(token));
     return token;
+  }
+
+  /** Stops every ping URL of a monitor from working; returns how many there were. */
+  revokeTokens(monitorId: number): Promise<number> {
+    this.heartbeatSpec(monitorId);
+    return this.store.revokeHeartbeats(monitorId);
   }
 
   /** Applies one ping. False for a token nobody issued (the caller answers 404 and says nothing more). */

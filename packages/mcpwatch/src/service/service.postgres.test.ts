@@ -46,7 +46,6 @@ if (unreachable === undefined) {
       service = await Service.start({
         store: await openStore(URL, { schema }),
         log: pino({ level: process.env.DEBUG_SERVICE ? 'debug' : 'silent' }),
-        env: { env: {} },
       });
     });
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigWatcher } from '../config/watch-config.js';
 import { openStore } from '../store/index.js';
 import { Service } from './service.js';
 
@@ -30,8 +31,7 @@ async function start(yaml: string): Promise<{ file: string; service: Service }> 
   service = await Service.start({
     store: await openStore(path.join(dir, 'mcpwatch.db')),
     log: pino({ level: 'silent' }),
-    env: { env: {} },
-    configFile: file,
+    config: await ConfigWatcher.start(file, { source: { env: {} } }),
   });
   return { file, service };
 }

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { ConfigError } from '../config/config-error.js';
-import { ConfigWatcher } from '../config/watch-config.js';
-import type { VariableSource } from '../env-vars.js';
+import type { ConfigWatcher } from '../config/watch-config.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { RetentionOptions, Store } from '../store/index.js';
 import type { CheckRunner } from './check-runner.js';
@@ -14,9 +13,11 @@ import { runnerFor } from './runners.js';
 export interface ServiceOptions {
   store: Store;
   log: Logger;
-  /** mcpwatch.yaml; watched and reloaded. Without one, monitors come from the API only. */
-  configFile?: string;
-  env: VariableSource;
+  /**
+   * mcpwatch.yaml, loaded (a first load that fails throws before anything else is opened) and watched; its
+   * monitors are applied at start and on every good reload. Without one, monitors come from the API only.
+   */
+  config?: ConfigWatcher;
   /** Checks running at once across all monitors. */
   concurrency?: number;
   /** How each probed monitor is checked; by default as its definition says (cold, or kept alive). */
@@ -83,7 +84,7 @@ export class Service {
   static async start(options: ServiceOptions): Promise<Service> {
     const service = new Service(options);
     await service.monitors.load();
-    if (options.configFile !== undefined) await service.watch(options.configFile);
+    if (options.config !== undefined) await service.watch(options.config);
     service.every(options.heartbeatSweepMs ?? 2000, () => service.sweepHeartbeats());
     service.every(HOUR, () => service.prune());
     // Also soon after start: a service restarted more often than hourly must still prune.
@@ -123,10 +124,10 @@ export class Service {
     return this.stopping;
   }
 
-  private async watch(file: string): Promise<void> {
+  private async watch(watcher: ConfigWatcher): Promise<void> {
     const { log } = this.options;
-    this.watcher = await ConfigWatcher.start(file, { source: this.options.env });
-    this.config.file = file;
+    this.watcher = watcher;
+    this.config.file = watcher.file;
     await this.applyConfig(this.watcher.config.monitors);
     this.watcher.on('reload', (config) => {
       void this.applyConfig(config.monitors).catch((error: Error) =>

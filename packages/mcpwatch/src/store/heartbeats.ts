@@ -72,3 +72,14 @@ export async function advanceHeartbeat(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+export async function revokeHeartbeats(
+  db: Kysely<Database>,
+  monitorId: number,
+  except?: string,
+): Promise<number> {
+  let query = db.deleteFrom('heartbeats').where('monitor_id', '=', monitorId);
+  if (except !== undefined) query = query.where('token_hash', '!=', except);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

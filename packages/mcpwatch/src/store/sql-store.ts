@@ -343,6 +343,10 @@ export class SqlStore extends AuthQueries implements Store {
     return heartbeats.heartbeatsDue(this.db, before, limit);
   }
 
+  revokeHeartbeats(monitorId: number, except?: string): Promise<number> {
+    return heartbeats.revokeHeartbeats(this.db, monitorId, except);
+  }
+
   advanceHeartbeat(tokenHash: string, expected: Millis, next: Millis | null): Promise<boolean> {
     return heartbeats.advanceHeartbeat(this.db, tokenHash, expected, next);
   }

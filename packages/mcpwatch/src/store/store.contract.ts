@@ -458,6 +458,15 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
       ]);
       expect(race.filter(Boolean)).toHaveLength(1);
       expect(await store.getHeartbeat('h1')).toMatchObject({ deadlineAt: T0 + 70 * MIN });
+
+      // Revoking keeps the one named and leaves other monitors' tokens alone.
+      const other = await monitor({ kind: 'heartbeat' });
+      await store.setHeartbeat({ tokenHash: 'o1', monitorId: other.id, lastPingAt: null, deadlineAt: null });
+      expect(await store.revokeHeartbeats(m.id, 'h2')).toBe(2);
+      expect(await store.getHeartbeat('h1')).toBeUndefined();
+      expect(await store.getHeartbeat('h2')).toMatchObject({ monitorId: m.id });
+      expect(await store.revokeHeartbeats(m.id)).toBe(1);
+      expect(await store.getHeartbeat('o1')).toMatchObject({ monitorId: other.id });
     });
 
     it('upgrades rollups written by the 0001 layout to the same uptime, latency and percentiles, and keeps adding to them', async () => {

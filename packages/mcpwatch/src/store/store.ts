@@ -318,6 +318,8 @@ export interface Store extends AuthStore {
   /** Record a ping and move its deadline. Undefined for an unknown token. */
   pingHeartbeat(tokenHash: string, at: Millis, deadlineAt: Millis | null): Promise<Heartbeat | undefined>;
   heartbeatsDue(before: Millis, limit?: number): Promise<Heartbeat[]>;
+  /** Deletes a monitor's ping tokens, all of them or all but `except`; returns how many went. */
+  revokeHeartbeats(monitorId: number, except?: string): Promise<number>;
   /** Move a deadline only if it is still `expected`, so two checkers cannot both fire one missed beat. */
   advanceHeartbeat(tokenHash: string, expected: Millis, next: Millis | null): Promise<boolean>;
 
