@@ -15,8 +15,6 @@ export interface Runtime {
   since: number;
   incidentOpen: boolean;
   flapping: boolean;
-  /** The tool list last stored, so an unchanged list is not written again on every check. */
-  toolsHash?: string;
   last?: LastCheck;
   runner?: CheckRunner;
   /** The check running now, shared by a "check now" that arrives meanwhile: never two at once. */

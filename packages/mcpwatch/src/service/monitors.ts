@@ -54,6 +54,11 @@ export class Monitors {
   private readonly bus: LiveBus;
   private readonly log: Logger;
   private readonly now: () => number;
+  /**
+   * Tool lists already in the store, by hash: many monitors of one server (or one fleet) share a list,
+   * which is written once rather than on each monitor's first check.
+   */
+  private readonly storedSnapshots = new Set<string>();
   /** Definition changes run one at a time, so a reload and an API edit cannot interleave. */
   private changing: Promise<unknown> = Promise.resolve();
 
@@ -274,7 +279,6 @@ export class Monitors {
       since,
       incidentOpen: data?.incidentOpen === true,
       flapping: data?.flapping !== undefined,
-      ...(typeof data?.toolsHash === 'string' ? { toolsHash: data.toolsHash } : {}),
     };
     if ('error' in parsed) {
       runtime.invalid = parsed.error;
@@ -371,9 +375,11 @@ export class Monitors {
 
   private async record(runtime: Runtime, spec: ProbeSpec, result: ProbeResult, log: Logger): Promise<void> {
     const hash = result.mcp?.toolsHash;
-    if (hash !== undefined && hash !== runtime.toolsHash && result.mcp?.tools !== undefined) {
+    if (hash !== undefined && !this.storedSnapshots.has(hash) && result.mcp?.tools !== undefined) {
       // Kept under its hash before the state names it, so the diff is always there to read.
       await this.store.putToolSnapshot(hash, result.mcp.tools, this.now());
+      if (this.storedSnapshots.size >= SNAPSHOTS_REMEMBERED) this.storedSnapshots.clear();
+      this.storedSnapshots.add(hash);
     }
     const config = transitionConfigOf(spec);
     const events = await this.apply(runtime, async (state) => {
@@ -425,7 +431,6 @@ export class Monitors {
     runtime.since = Date.parse(state.since);
     runtime.incidentOpen = state.incidentOpen;
     runtime.flapping = state.flapping !== undefined;
-    runtime.toolsHash = state.toolsHash;
   }
 
   private publishEvents(runtime: Runtime, events: readonly MonitorEvent[]): void {
@@ -458,6 +463,9 @@ export class Monitors {
     return run;
   }
 }
+
+/** Bounds the set of stored tool-list hashes; forgetting one only costs one idempotent write. */
+const SNAPSHOTS_REMEMBERED = 10_000;
 
 /**
  * A check's own timeout bounds it; this outer bound (timeout plus slack for start-up and shutdown of a
