@@ -1,10 +1,31 @@
 import { z } from 'zod';
+import {
+  type Alerting,
+  alertingSchema,
+  CHANNEL_NAME,
+  type ChannelConfig,
+  channelConfigSchema,
+  type Maintenance,
+  maintenanceSchema,
+  type Route,
+  routeSchema,
+} from './alerting-schema.js';
 import { type Monitor, type MonitorInput, monitorSchema, nameOf } from './monitor-schema.js';
 
 /** The whole of `mcpwatch.yaml`. */
 export const configSchema = z
   .object({
     monitors: z.array(monitorSchema).default([]).describe('What to watch.'),
+    channels: z
+      .record(
+        z.string().regex(CHANNEL_NAME, 'name channels with letters, digits, _ . -'),
+        channelConfigSchema,
+      )
+      .default({})
+      .describe('Where notifications go, by name: { oncall: { type: pagerduty, routingKey: ${PD_KEY} } }.'),
+    routes: z.array(routeSchema).default([]).describe('Which events go to which channels.'),
+    maintenance: z.array(maintenanceSchema).default([]).describe('Windows when alerts are held.'),
+    alerting: alertingSchema.default({ remindAfterMin: 60, maxReminders: 5 }),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -17,8 +38,14 @@ export const configSchema = z
     }
   });
 
-export type Config = { monitors: Monitor[] };
-export type ConfigInput = { monitors?: MonitorInput[] };
+export type Config = {
+  monitors: Monitor[];
+  channels: Record<string, ChannelConfig>;
+  routes: Route[];
+  maintenance: Maintenance[];
+  alerting: Alerting;
+};
+export type ConfigInput = { monitors?: MonitorInput[] } & Record<string, unknown>;
 
 /**
  * Names key events, history and the API, so two monitors may not share one. Works on raw input too, so

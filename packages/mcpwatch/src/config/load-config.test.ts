@@ -73,6 +73,13 @@ function errorOf(file: string, text: string, source = { env }): ConfigError {
   throw new Error(`${file} loaded without an error`);
 }
 
+const EMPTY_ALERTING = {
+  channels: {},
+  routes: [],
+  maintenance: [],
+  alerting: { remindAfterMin: 60, maxReminders: 5 },
+};
+
 describe('invalid configs', async () => {
   const files = (await readdir(testdata)).filter((f) => f.startsWith('invalid-')).sort();
 
@@ -161,7 +168,7 @@ describe('valid configs', () => {
   });
 
   it('an empty monitors list is a valid config', () => {
-    expect(parseConfig('monitors: []\n', 'm.yaml', { env })).toEqual({ monitors: [] });
+    expect(parseConfig('monitors: []\n', 'm.yaml', { env })).toEqual({ monitors: [], ...EMPTY_ALERTING });
   });
 });
 
@@ -218,7 +225,7 @@ describe('loadConfigFile', () => {
       `${file}:1:1: does not exist: create it, or give the path of your mcpwatch.yaml`,
     );
     await writeFile(file, 'monitors: []\n');
-    await expect(loadConfigFile(file, { env })).resolves.toEqual({ monitors: [] });
+    await expect(loadConfigFile(file, { env })).resolves.toEqual({ monitors: [], ...EMPTY_ALERTING });
   });
 });
 

@@ -1,5 +1,6 @@
 import { displayUrl, NPM_NAME, PROBES, type ProbeKind, stdioTargetSchema } from '@mcpwatch/probe';
 import { z } from 'zod';
+import { templatesSchema } from './alerting-schema.js';
 import { checkHeartbeat, heartbeatShape } from './heartbeat-schema.js';
 
 const httpUrl = (example: string) =>
@@ -38,6 +39,17 @@ const commonShape = {
     .string()
     .optional()
     .describe('Sent when the monitor recovers, instead of the default text.'),
+  notify: z
+    .array(z.string().min(1))
+    .optional()
+    .describe('Channel names to notify of this monitor, beside those its routes choose.'),
+  dependsOn: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      'Monitors this one needs (a gateway, a shared database): while one is down, this one’s alerts are held and summarised in its.',
+    ),
+  templates: templatesSchema.optional(),
 };
 
 const intervalSec = z.number().int().positive().default(60).describe('Seconds between checks.');
