@@ -43,10 +43,11 @@ export async function writeEvents(trx: Kysely<Database>, monitorId: number, even
       .returning('id')
       .executeTakeFirstOrThrow();
     if (event.channels?.length) {
+      // The unique (event_id, channel) index refuses a second row; a channel named twice is queued once.
       await trx
         .insertInto('outbox')
         .values(
-          event.channels.map((channel) => ({
+          [...new Set(event.channels)].map((channel) => ({
             event_id: id,
             channel,
             attempts: 0,

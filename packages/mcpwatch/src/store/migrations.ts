@@ -255,10 +255,54 @@ const compactRollups: Migration = {
   },
 };
 
+/**
+ * Delivery: the outbox keeps the provider's last answer (`response`, `status_code`) and when a row was sent;
+ * one event can be queued only once per channel; a partial index on the undelivered rows of each channel in id
+ * order serves the claim's "nothing earlier of this channel is still undelivered" test, which keeps a
+ * channel's messages in order. Channels created through the API get a table, their config stored with `${NAME}`
+ * references as written (secrets stay in the environment).
+ */
+const delivery: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('outbox').addColumn('response', 'text').execute();
+    await db.schema.alterTable('outbox').addColumn('status_code', 'integer').execute();
+    await db.schema.alterTable('outbox').addColumn('sent_at', 'bigint').execute();
+    // Before 0004 an event naming a channel twice queued it twice; the first row stands for both.
+    await sql`delete from outbox where id not in (select min(id) from outbox group by event_id, channel)`.execute(
+      db,
+    );
+    await db.schema
+      .createIndex('outbox_event_channel')
+      .on('outbox')
+      .columns(['event_id', 'channel'])
+      .unique()
+      .execute();
+    await db.schema
+      .createIndex('outbox_channel_undelivered')
+      .on('outbox')
+      .columns(['channel', 'id'])
+      .where(sql.ref('done_at'), 'is', null)
+      .execute();
+    // The delivery list pages newest first by id, optionally for one channel.
+    await db.schema.createIndex('outbox_channel_id').on('outbox').columns(['channel', 'id']).execute();
+
+    await db.schema
+      .createTable('channels')
+      .addColumn('id', idType(db), (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull().unique())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('config', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_auth': auth,
   '0003_compact_rollups': compactRollups,
+  '0004_delivery': delivery,
 };
 
 export const migrationProvider: MigrationProvider = {

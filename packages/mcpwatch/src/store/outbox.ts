@@ -1,7 +1,19 @@
 import type { Kysely } from 'kysely';
 import { toEvent } from './row-mappers.js';
 import type { Database } from './schema.js';
-import type { ClaimOptions, FailOptions, Millis, OutboxItem } from './store.js';
+import type {
+  ClaimOptions,
+  DeliveryAnswer,
+  DeliveryQuery,
+  DeliveryRecord,
+  DeliveryStatus,
+  FailOptions,
+  Millis,
+  OutboxItem,
+} from './store.js';
+
+/** Errors and answers are kept for people to read, not as archives: a provider's error page is cut here. */
+const TEXT_LIMIT = 2000;
 
 /** 30 s, 1 min, 2 min … capped at one hour: a provider that is down is retried without being hammered. */
 export function backoffMs(attempts: number): number {
@@ -12,6 +24,12 @@ export function backoffMs(attempts: number): number {
  * Claims due rows with one conditional UPDATE (healthchecks' `process_one_flip`): the outer WHERE repeats the
  * "unclaimed" test, so when two workers pick the same row the second one's re-check fails and it skips the row.
  * PostgreSQL adds `for update skip locked` so workers take different rows instead of waiting on each other.
+ *
+ * A row is handed out only when no earlier row of its channel is undelivered (pending, backing off, or held by
+ * a worker): one row per channel at a time, in id order, which is the order events were written. A row that
+ * failed for good no longer holds its channel back. In PostgreSQL a concurrent claim sees the earlier row either
+ * still undelivered (and skips the later one) or locked by the first claim (and skips it): neither can take a
+ * later row while an earlier one is out.
  */
 export async function claimOutbox(
   db: Kysely<Database>,
@@ -27,6 +45,17 @@ export async function claimOutbox(
     .where('done_at', 'is', null)
     .where('next_attempt_at', '<=', now)
     .where((eb) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<', staleBefore)]))
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('outbox as earlier')
+            .select('earlier.id')
+            .whereRef('earlier.channel', '=', 'outbox.channel')
+            .whereRef('earlier.id', '<', 'outbox.id')
+            .where('earlier.done_at', 'is', null),
+        ),
+      ),
+    )
     .orderBy('next_attempt_at')
     .orderBy('id')
     .limit(options.limit ?? 50);
@@ -73,10 +102,19 @@ export async function completeOutbox(
   id: number,
   worker: string,
   now: Millis,
+  answer: DeliveryAnswer = {},
 ): Promise<boolean> {
   const result = await db
     .updateTable('outbox')
-    .set({ done_at: now, claimed_by: null, claimed_at: null })
+    .set({
+      done_at: now,
+      sent_at: now,
+      claimed_by: null,
+      claimed_at: null,
+      failed: 0,
+      status_code: answer.status ?? null,
+      response: answer.response?.slice(0, TEXT_LIMIT) ?? null,
+    })
     .where('id', '=', id)
     .where('claimed_by', '=', worker)
     .where('done_at', 'is', null)
@@ -101,15 +139,16 @@ export async function failOutbox(
     .executeTakeFirst();
   if (!row) return false;
   const attempts = Number(row.attempts) + 1;
-  const givenUp = attempts >= (options.maxAttempts ?? 10);
+  const givenUp = options.permanent === true || attempts >= (options.maxAttempts ?? 10);
   const result = await db
     .updateTable('outbox')
     .set({
       attempts,
-      next_attempt_at: now + backoffMs(attempts),
+      next_attempt_at: options.nextAttemptAt ?? now + backoffMs(attempts),
       claimed_by: null,
       claimed_at: null,
-      last_error: error.slice(0, 1000),
+      status_code: options.status ?? null,
+      last_error: error.slice(0, TEXT_LIMIT),
       failed: givenUp ? 1 : 0,
       done_at: givenUp ? now : null,
     })
@@ -118,4 +157,78 @@ export async function failOutbox(
     .where('attempts', '=', attempts - 1)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/** Untried rows go back as they were: no attempt is counted, and they are due again at once. */
+export async function releaseOutbox(
+  db: Kysely<Database>,
+  ids: readonly number[],
+  worker: string,
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db
+    .updateTable('outbox')
+    .set({ claimed_by: null, claimed_at: null })
+    .where('id', 'in', ids)
+    .where('claimed_by', '=', worker)
+    .where('done_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Newest first, with the event each row announces. The status is derived from `done_at` and `failed`. */
+export async function listDeliveries(db: Kysely<Database>, query: DeliveryQuery): Promise<DeliveryRecord[]> {
+  let q = db
+    .selectFrom('outbox')
+    .innerJoin('events', 'events.id', 'outbox.event_id')
+    .select([
+      'outbox.id',
+      'outbox.channel',
+      'outbox.attempts',
+      'outbox.next_attempt_at',
+      'outbox.claimed_by',
+      'outbox.done_at',
+      'outbox.failed',
+      'outbox.sent_at',
+      'outbox.status_code',
+      'outbox.response',
+      'outbox.last_error',
+      'events.id as event_id',
+      'events.kind',
+      'events.monitor_id',
+      'events.at',
+    ]);
+  if (query.status === 'pending') q = q.where('outbox.done_at', 'is', null);
+  if (query.status === 'sent') q = q.where('outbox.done_at', 'is not', null).where('outbox.failed', '=', 0);
+  if (query.status === 'failed') q = q.where('outbox.done_at', 'is not', null).where('outbox.failed', '=', 1);
+  if (query.channel !== undefined) q = q.where('outbox.channel', '=', query.channel);
+  if (query.monitorId !== undefined) q = q.where('events.monitor_id', '=', query.monitorId);
+  if (query.beforeId !== undefined) q = q.where('outbox.id', '<', query.beforeId);
+  const rows = await q
+    .orderBy('outbox.id', 'desc')
+    .limit(query.limit ?? 100)
+    .execute();
+  return rows.map((row) => {
+    const done = row.done_at !== null;
+    const status: DeliveryStatus = !done ? 'pending' : Number(row.failed) === 1 ? 'failed' : 'sent';
+    return {
+      id: Number(row.id),
+      channel: row.channel,
+      status,
+      attempts: Number(row.attempts),
+      nextAttemptAt: done ? null : Number(row.next_attempt_at),
+      inFlight: !done && row.claimed_by !== null,
+      sentAt: row.sent_at === null ? null : Number(row.sent_at),
+      doneAt: done ? Number(row.done_at) : null,
+      statusCode: row.status_code === null ? null : Number(row.status_code),
+      response: row.response,
+      lastError: row.last_error,
+      event: {
+        id: Number(row.event_id),
+        kind: row.kind,
+        monitorId: Number(row.monitor_id),
+        at: Number(row.at),
+      },
+    };
+  });
 }

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { describe, it } from 'vitest';
+import { deliveryContract } from './delivery.contract.js';
 import { openStore } from './open-store.js';
-import { storeContract } from './store.contract.js';
+import { type StoreHarness, storeContract } from './store.contract.js';
 import { redactUrl } from './store-error.js';
 
 const URL = process.env.MCPWATCH_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -25,7 +26,7 @@ const unreachable = await reachable();
 
 if (unreachable === undefined) {
   // Each test gets its own schema, so parallel runs and reruns never see each other's rows.
-  storeContract('PostgreSQL', async () => {
+  const postgresHarness = async (): Promise<StoreHarness> => {
     const schema = `t_${randomBytes(6).toString('hex')}`;
     return {
       open: () => openStore(URL, { schema }),
@@ -50,7 +51,9 @@ if (unreachable === undefined) {
         }
       },
     };
-  });
+  };
+  storeContract('PostgreSQL', postgresHarness);
+  deliveryContract('PostgreSQL', postgresHarness);
 } else if (process.env.CI === 'true') {
   describe('Store contract: PostgreSQL', () => {
     it('needs PostgreSQL under CI', () => {

@@ -101,6 +101,21 @@ export interface OutboxTable {
   done_at: number | null;
   failed: number;
   last_error: string | null;
+  /** The provider's answer to the last successful send (0004). */
+  response: string | null;
+  /** The HTTP status of the last attempt, when the provider answered at all (0004). */
+  status_code: number | null;
+  sent_at: number | null;
+}
+
+/** A notification channel created through the API (0004); `config` is JSON text with `${NAME}` unresolved. */
+export interface ChannelsTable {
+  id: Generated<number>;
+  name: string;
+  type: string;
+  config: string;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface UsersTable {
@@ -145,6 +160,7 @@ export interface Database {
   tool_snapshots: ToolSnapshotsTable;
   heartbeats: HeartbeatsTable;
   outbox: OutboxTable;
+  channels: ChannelsTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

@@ -1,16 +1,22 @@
 import { type Kysely, sql } from 'kysely';
 import { AuthQueries } from './auth-queries.js';
+import * as channels from './channels.js';
 import * as heartbeats from './heartbeats.js';
 import * as history from './history.js';
-import { claimOutbox, completeOutbox, failOutbox } from './outbox.js';
+import { claimOutbox, completeOutbox, failOutbox, listDeliveries, releaseOutbox } from './outbox.js';
 import { prune } from './retention.js';
 import { addToRollups } from './rollups.js';
 import { toMillis, toMonitor, toResult, toState } from './row-mappers.js';
 import type { Database } from './schema.js';
 import type { ResultRow, SqliteResultWriter } from './sqlite-writer.js';
 import type {
+  ChannelInput,
+  ChannelRecord,
   CheckResult,
   ClaimOptions,
+  DeliveryAnswer,
+  DeliveryQuery,
+  DeliveryRecord,
   EventInput,
   EventQuery,
   FailOptions,
@@ -355,8 +361,8 @@ export class SqlStore extends AuthQueries implements Store {
     return claimOutbox(this.db, this.dialect, worker, now, options);
   }
 
-  completeOutbox(id: number, worker: string, now: Millis): Promise<boolean> {
-    return completeOutbox(this.db, id, worker, now);
+  completeOutbox(id: number, worker: string, now: Millis, answer?: DeliveryAnswer): Promise<boolean> {
+    return completeOutbox(this.db, id, worker, now, answer);
   }
 
   failOutbox(
@@ -367,6 +373,38 @@ export class SqlStore extends AuthQueries implements Store {
     options?: FailOptions,
   ): Promise<boolean> {
     return failOutbox(this.db, id, worker, now, error, options);
+  }
+
+  releaseOutbox(ids: readonly number[], worker: string): Promise<number> {
+    return releaseOutbox(this.db, ids, worker);
+  }
+
+  listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]> {
+    return listDeliveries(this.db, query);
+  }
+
+  createChannel(input: ChannelInput, now: Millis): Promise<ChannelRecord | undefined> {
+    return channels.createChannel(this.db, input, now);
+  }
+
+  getChannel(name: string): Promise<ChannelRecord | undefined> {
+    return channels.getChannel(this.db, name);
+  }
+
+  listChannels(): Promise<ChannelRecord[]> {
+    return channels.listChannels(this.db);
+  }
+
+  updateChannel(
+    name: string,
+    patch: Omit<ChannelInput, 'name'>,
+    now: Millis,
+  ): Promise<ChannelRecord | undefined> {
+    return channels.updateChannel(this.db, name, patch, now);
+  }
+
+  deleteChannel(name: string): Promise<boolean> {
+    return channels.deleteChannel(this.db, name);
   }
 
   prune(now: Millis, options?: RetentionOptions): Promise<PruneReport> {

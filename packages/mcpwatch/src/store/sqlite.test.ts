@@ -4,11 +4,12 @@ import { dirname, join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { deliveryContract } from './delivery.contract.js';
 import { openStore, parseStoreUrl } from './open-store.js';
-import { storeContract } from './store.contract.js';
+import { type StoreHarness, storeContract } from './store.contract.js';
 import { StoreError } from './store-error.js';
 
-storeContract('SQLite', async () => {
+async function sqliteHarness(): Promise<StoreHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'mcpwatch-store-'));
   const path = join(dir, 'nested', 'mcpwatch.db');
   const url = `sqlite:${path}`;
@@ -20,7 +21,10 @@ storeContract('SQLite', async () => {
     },
     dispose: async () => rmSync(dir, { recursive: true, force: true }),
   };
-});
+}
+
+storeContract('SQLite', sqliteHarness);
+deliveryContract('SQLite', sqliteHarness);
 
 describe('store URLs', () => {
   it('reads sqlite: URLs, bare paths and postgres URLs', () => {

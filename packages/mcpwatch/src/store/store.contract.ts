@@ -381,11 +381,12 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
 
     it('never lets two workers claim the same outbox row, retries with backoff and takes back expired claims', async () => {
       const m = await monitor();
+      // One channel each: a channel's rows are handed out one at a time, in order (delivery.contract.ts).
       const events: EventInput[] = Array.from({ length: 30 }, (_, i) => ({
         kind: 'down',
         at: T0 + i,
         evidence: { i },
-        channels: ['webhook'],
+        channels: [`webhook-${i}`],
       }));
       await store.setState(m.id, 0, state('down', T0), events);
       const now = T0 + MIN;

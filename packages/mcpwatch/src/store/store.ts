@@ -141,6 +141,67 @@ export interface ClaimOptions {
 export interface FailOptions {
   /** After this many attempts the row is given up on (kept, marked failed). */
   maxAttempts?: number;
+  /** When to try again; by default `now + backoffMs(attempts)`. A provider's Retry-After lands here. */
+  nextAttemptAt?: Millis;
+  /** Retrying cannot help (a refused token, a channel that does not exist): marked failed at once. */
+  permanent?: boolean;
+  /** The HTTP status the provider answered with, if it answered. */
+  status?: number;
+}
+
+/** What the provider said when it accepted a notification. */
+export interface DeliveryAnswer {
+  status?: number;
+  response?: string;
+}
+
+export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+
+/** One outbox row as the API shows it: where it went, how it went, and the event it announced. */
+export interface DeliveryRecord {
+  id: number;
+  channel: string;
+  status: DeliveryStatus;
+  attempts: number;
+  /** When a pending row is tried next; null once it is sent or failed. */
+  nextAttemptAt: Millis | null;
+  /** Whether a worker holds it right now (a send in flight). */
+  inFlight: boolean;
+  sentAt: Millis | null;
+  /** When it was sent or given up on. */
+  doneAt: Millis | null;
+  /** The HTTP status of the last attempt, when the provider answered. */
+  statusCode: number | null;
+  /** The provider's answer to the successful send. */
+  response: string | null;
+  /** Why the last attempt failed (the provider's answer or the transport error). */
+  lastError: string | null;
+  event: { id: number; kind: string; monitorId: number; at: Millis };
+}
+
+export interface DeliveryQuery {
+  status?: DeliveryStatus;
+  channel?: string;
+  monitorId?: number;
+  /** Newest first; page with `beforeId`. */
+  limit?: number;
+  beforeId?: number;
+}
+
+/** A notification channel created through the API; `config` keeps `${NAME}` references as written. */
+export interface ChannelRecord {
+  id: number;
+  name: string;
+  type: string;
+  config: Record<string, unknown>;
+  createdAt: Millis;
+  updatedAt: Millis;
+}
+
+export interface ChannelInput {
+  name: string;
+  type: string;
+  config: Record<string, unknown>;
 }
 
 export interface RetentionOptions {
@@ -323,9 +384,30 @@ export interface Store extends AuthStore {
   /** Move a deadline only if it is still `expected`, so two checkers cannot both fire one missed beat. */
   advanceHeartbeat(tokenHash: string, expected: Millis, next: Millis | null): Promise<boolean>;
 
+  /**
+   * Claims due rows for `worker`. Per channel, only the earliest undelivered row is ever handed out, so a
+   * channel's messages go in the order they were written: a row waiting for a retry holds back the later rows
+   * of its channel (not of others) until it is sent or fails for good.
+   */
   claimOutbox(worker: string, now: Millis, options?: ClaimOptions): Promise<OutboxItem[]>;
-  completeOutbox(id: number, worker: string, now: Millis): Promise<boolean>;
+  /** Marks a claimed row sent, with the provider's answer. False when `worker` no longer holds it. */
+  completeOutbox(id: number, worker: string, now: Millis, answer?: DeliveryAnswer): Promise<boolean>;
+  /** Records a failed attempt: retried at `nextAttemptAt` (or by backoff), or failed for good. */
   failOutbox(id: number, worker: string, now: Millis, error: string, options?: FailOptions): Promise<boolean>;
+  /** Gives claimed rows back untried (a worker stopping), so the next worker need not wait out the lease. */
+  releaseOutbox(ids: readonly number[], worker: string): Promise<number>;
+  listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]>;
+
+  /** Undefined when the name is taken: the unique name decides, so two racing callers cannot both win. */
+  createChannel(input: ChannelInput, now: Millis): Promise<ChannelRecord | undefined>;
+  getChannel(name: string): Promise<ChannelRecord | undefined>;
+  listChannels(): Promise<ChannelRecord[]>;
+  updateChannel(
+    name: string,
+    patch: Omit<ChannelInput, 'name'>,
+    now: Millis,
+  ): Promise<ChannelRecord | undefined>;
+  deleteChannel(name: string): Promise<boolean>;
 
   prune(now: Millis, options?: RetentionOptions): Promise<PruneReport>;
   close(): Promise<void>;
