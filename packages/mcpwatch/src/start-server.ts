@@ -56,6 +56,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       store,
       log,
       ...(config !== undefined ? { config } : {}),
+      env: options.env,
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       ...(options.runnerFor !== undefined ? { runnerFor: options.runnerFor } : {}),
     });

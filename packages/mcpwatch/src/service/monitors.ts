@@ -27,6 +27,8 @@ export interface MonitorsOptions {
   log: Logger;
   /** Makes the runner for a probed monitor: a cold probe, or a kept-alive stdio server. */
   runnerFor: (spec: ProbeSpec, hooks: RunnerHooks) => CheckRunner;
+  /** The notification channels of an event, decided before it is written so its outbox rows go with it. */
+  route?: (spec: MonitorSpec | undefined, name: string, event: MonitorEvent) => string[];
   now?: () => number;
 }
 
@@ -239,7 +241,19 @@ export class Monitors {
 
   /** Writes a transition that is not a check (a pause, a missed heartbeat, a restart) and keeps the view current. */
   async apply(runtime: Runtime, decide: Parameters<typeof decideAndWrite>[3]): Promise<MonitorEvent[]> {
-    const decided = await decideAndWrite(this.store, runtime.monitor.id, new Date(this.now()), decide);
+    const route = this.options.route;
+    const routed: typeof decide = route
+      ? async (state, heartbeat) => {
+          const decision = await decide(state, heartbeat);
+          if (!decision) return decision;
+          const events = decision.events.map((e) => ({
+            ...e,
+            channels: route(runtime.spec, runtime.monitor.name, e),
+          }));
+          return { ...decision, events };
+        }
+      : decide;
+    const decided = await decideAndWrite(this.store, runtime.monitor.id, new Date(this.now()), routed);
     if (decided === undefined) return [];
     this.remember(runtime, decided.state);
     this.publishEvents(runtime, decided.events);

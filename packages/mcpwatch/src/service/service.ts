@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import type { ConfigError } from '../config/config-error.js';
+import type { Config } from '../config/config-schema.js';
 import type { ConfigWatcher } from '../config/watch-config.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { RetentionOptions, Store } from '../store/index.js';
+import { Alerting } from './alerting.js';
 import type { CheckRunner } from './check-runner.js';
 import { Heartbeats } from './heartbeats.js';
 import { LiveBus } from './live-bus.js';
@@ -18,6 +20,8 @@ export interface ServiceOptions {
    * monitors are applied at start and on every good reload. Without one, monitors come from the API only.
    */
   config?: ConfigWatcher;
+  /** Where `${NAME}` in channels created through the API is looked up when they are used. */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Checks running at once across all monitors. */
   concurrency?: number;
   /** How each probed monitor is checked; by default as its definition says (cold, or kept alive). */
@@ -48,6 +52,7 @@ export class Service {
   readonly scheduler: Scheduler;
   readonly monitors: Monitors;
   readonly heartbeats: Heartbeats;
+  readonly alerting: Alerting;
   readonly startedAt: number;
   readonly config: ConfigStatus = { file: null, loadedAt: null, error: null };
   private watcher: ConfigWatcher | undefined;
@@ -66,12 +71,14 @@ export class Service {
           `A check outlived its interval; ${skipped} run(s) skipped, not stacked`,
         ),
     });
+    this.alerting = new Alerting(options.store, () => this.monitors, options.env ?? {}, options.log);
     this.monitors = new Monitors({
       store: options.store,
       scheduler: this.scheduler,
       bus: this.bus,
       log: options.log,
       runnerFor: options.runnerFor ?? runnerFor,
+      route: (spec, name, event) => this.alerting.route(spec, name, event),
       now,
     });
     this.heartbeats = new Heartbeats(options.store, this.monitors, options.log, now);
@@ -83,6 +90,7 @@ export class Service {
    */
   static async start(options: ServiceOptions): Promise<Service> {
     const service = new Service(options);
+    await service.alerting.refreshApiChannels();
     await service.monitors.load();
     if (options.config !== undefined) await service.watch(options.config);
     service.every(options.heartbeatSweepMs ?? 2000, () => service.sweepHeartbeats());
@@ -128,9 +136,9 @@ export class Service {
     const { log } = this.options;
     this.watcher = watcher;
     this.config.file = watcher.file;
-    await this.applyConfig(this.watcher.config.monitors);
+    await this.applyConfig(this.watcher.config);
     this.watcher.on('reload', (config) => {
-      void this.applyConfig(config.monitors).catch((error: Error) =>
+      void this.applyConfig(config).catch((error: Error) =>
         log.error({ err: error }, `The new config could not be applied: ${error.message}`),
       );
     });
@@ -140,8 +148,10 @@ export class Service {
     });
   }
 
-  private async applyConfig(monitors: Parameters<Monitors['syncFile']>[0]): Promise<SyncReport> {
-    const report = await this.monitors.syncFile(monitors);
+  private async applyConfig(config: Config): Promise<SyncReport> {
+    // Rules first: events of the monitors this config adds are routed by this config's channels.
+    this.alerting.update(config);
+    const report = await this.monitors.syncFile(config.monitors);
     this.config.loadedAt = (this.options.now ?? Date.now)();
     this.config.error = null;
     const { log } = this.options;

@@ -1,0 +1,162 @@
+import type { Logger } from 'pino';
+import type { ChannelConfig, Maintenance, Templates } from '../config/alerting-schema.js';
+import type { Config } from '../config/config-schema.js';
+import { substituteDeep } from '../env-vars.js';
+import { maintenanceAt } from '../notify/maintenance.js';
+import { buildNotification, priorityOf } from '../notify/message.js';
+import type { AnyNotifier, Notification } from '../notify/notifier.js';
+import { PROVIDERS } from '../notify/providers/index.js';
+import { channelsFor } from '../notify/routing.js';
+import type { MonitorEvent } from '../state/index.js';
+import type { ChannelRecord, OutboxItem, Store } from '../store/index.js';
+import type { MonitorSpec } from './monitor-spec.js';
+import type { Monitors } from './monitors.js';
+
+type AlertingConfig = Pick<Config, 'channels' | 'routes' | 'maintenance' | 'alerting'>;
+
+export interface ChannelListing {
+  name: string;
+  type: string;
+  source: 'file' | 'api';
+  config: Record<string, unknown>;
+}
+
+export type ResolvedChannel =
+  | { notifier: AnyNotifier; config: Record<string, unknown>; templates?: Templates | undefined }
+  | { error: string };
+
+const EMPTY: AlertingConfig = {
+  channels: {},
+  routes: [],
+  maintenance: [],
+  alerting: { remindAfterMin: 60, maxReminders: 5 },
+};
+
+/**
+ * The alerting rules in force: channels (from mcpwatch.yaml, and created through the API), routes,
+ * maintenance windows. It decides which channels an event goes to while the event is being written (so the
+ * outbox rows are in the same transaction), and rebuilds the message of an outbox row when it is sent.
+ */
+export class Alerting {
+  private config: AlertingConfig = EMPTY;
+  private apiChannels = new Map<string, ChannelRecord>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly monitors: () => Monitors,
+    private readonly env: Readonly<Record<string, string | undefined>>,
+    private readonly log: Logger,
+  ) {}
+
+  /** The rules of a newly loaded mcpwatch.yaml. */
+  update(config: AlertingConfig): void {
+    this.config = config;
+  }
+
+  /** Channels created through the API are read again after each change to them. */
+  async refreshApiChannels(): Promise<void> {
+    this.apiChannels = new Map((await this.store.listChannels()).map((c) => [c.name, c]));
+  }
+
+  listChannels(): ChannelListing[] {
+    const fromFile = Object.entries(this.config.channels).map(([name, c]) => {
+      const { type, ...config } = c as ChannelConfig & Record<string, unknown>;
+      return { name, type: String(type), source: 'file' as const, config };
+    });
+    const fromApi = [...this.apiChannels.values()]
+      .filter((c) => !(c.name in this.config.channels))
+      .map((c) => ({ name: c.name, type: c.type, source: 'api' as const, config: c.config }));
+    return [...fromFile, ...fromApi];
+  }
+
+  /**
+   * A channel ready to send: its provider and validated settings, `${NAME}` resolved from the environment
+   * (file channels were resolved when the file was loaded). A channel that cannot be used says why.
+   */
+  resolveChannel(name: string): ResolvedChannel {
+    const fromFile = this.config.channels[name] as (ChannelConfig & Record<string, unknown>) | undefined;
+    const record = fromFile ? undefined : this.apiChannels.get(name);
+    const type = fromFile?.type ?? record?.type;
+    if (type === undefined)
+      return { error: `No channel named "${name}": define it in mcpwatch.yaml or through the API` };
+    const notifier = (PROVIDERS as Record<string, AnyNotifier>)[String(type)];
+    if (!notifier) return { error: `Channel "${name}" has the unknown type "${type}"` };
+    try {
+      const raw = fromFile ?? substituteDeep(record?.config, { env: this.env }, `channel "${name}"`);
+      const { type: _, templates, ...settings } = raw as Record<string, unknown> & { templates?: Templates };
+      return { notifier, config: notifier.config.parse(settings) as Record<string, unknown>, templates };
+    } catch (error) {
+      return { error: `Channel "${name}" cannot be used: ${(error as Error).message}` };
+    }
+  }
+
+  /** The channels `event` goes to, decided when it is written; an unknown channel name is logged, not sent. */
+  route(spec: MonitorSpec | undefined, name: string, event: MonitorEvent): string[] {
+    if (!spec) return [];
+    const monitor = { name, group: spec.group ?? null, tags: spec.tags, notify: spec.notify };
+    const at = Date.parse(event.at);
+    const parentDown = spec.dependsOn.some((parent) => this.monitors().byName(parent)?.status === 'down');
+    const channels = channelsFor({
+      kind: event.kind,
+      priority: priorityOf({ kind: event.kind, evidence: event.evidence as Record<string, unknown> }),
+      monitor,
+      routes: this.config.routes,
+      inMaintenance: this.maintenance(monitor, at) !== undefined,
+      parentDown,
+    });
+    const known = channels.filter((c) => c in this.config.channels || this.apiChannels.has(c));
+    if (known.length < channels.length) {
+      this.log.warn(
+        { monitor: name, channels: channels.filter((c) => !known.includes(c)) },
+        `${name}: a route or notify list names channels that do not exist; define them in mcpwatch.yaml or through the API`,
+      );
+    }
+    return known;
+  }
+
+  maintenance(
+    monitor: { name: string; group: string | null; tags: readonly string[] },
+    at: number,
+  ): Maintenance | undefined {
+    return maintenanceAt(this.config.maintenance, monitor, at);
+  }
+
+  /** The message of an outbox row, rebuilt from its event and what is known of the monitor now. */
+  async notificationFor(item: OutboxItem): Promise<Notification | undefined> {
+    const monitors = this.monitors();
+    const view = monitors.find(item.event.monitorId);
+    if (!view) return undefined;
+    const spec = view.spec;
+    const resolved = this.resolveChannel(item.channel);
+    const incidents = await this.store.listIncidents({ monitorId: item.event.monitorId, limit: 5 });
+    const incident = incidents.find(
+      (i) => i.openedAt <= item.event.at && (i.resolvedAt === null || item.event.at <= i.resolvedAt),
+    );
+    const dependentsDown =
+      item.event.kind === 'down'
+        ? monitors
+            .list()
+            .filter((m) => m.status === 'down' && monitors.spec(m.id)?.dependsOn.includes(view.monitor.name))
+            .map((m) => m.name)
+        : [];
+    return buildNotification(
+      item.event,
+      {
+        id: view.monitor.id,
+        name: view.monitor.name,
+        group: spec?.group ?? null,
+        tags: spec?.tags ?? [],
+        target: view.monitor.target,
+        alertMessage: spec?.alertMessage,
+        recoveryMessage: spec?.recoveryMessage,
+        templates: spec?.templates,
+      },
+      {
+        baseUrl: this.config.alerting.baseUrl,
+        channelTemplates: 'templates' in resolved ? resolved.templates : undefined,
+        dependentsDown,
+        incidentId: incident?.id ?? null,
+      },
+    );
+  }
+}
