@@ -1,4 +1,8 @@
 import type { AnyNotifier } from '../notifier.js';
+import { alertmanager } from './alertmanager.js';
+import { email } from './email.js';
+import { opsgenie } from './opsgenie.js';
+import { pagerduty } from './pagerduty.js';
 import { webhook } from './webhook.js';
 
 /**
@@ -7,6 +11,10 @@ import { webhook } from './webhook.js';
  */
 export const PROVIDERS = {
   webhook,
+  email,
+  pagerduty,
+  opsgenie,
+  alertmanager,
 } satisfies Record<string, AnyNotifier>;
 
 export type ProviderType = keyof typeof PROVIDERS;
