@@ -120,6 +120,30 @@ describe('messages', () => {
   });
 });
 
+describe('deduplication keys', () => {
+  it('pair a degraded spell with its recovery, and a flapping spell with its end, without an incident', () => {
+    const degraded = buildNotification(
+      event('degraded', { cause: { status: 'degraded', message: 'slow' } }),
+      monitor,
+    );
+    const back = buildNotification(
+      event('recovered', {
+        cause: { status: 'up', message: 'ok' },
+        unhealthySince: '2026-11-22T10:00:00.000Z',
+      }),
+      monitor,
+    );
+    expect(back.dedupKey).toBe(degraded.dedupKey);
+    const started = buildNotification(event('flapping_started', { changes: 4, windowSec: 1800 }), monitor);
+    const stopped = buildNotification(
+      event('flapping_stopped', { flappingSince: '2026-11-22T10:00:00.000Z', changesWhileFlapping: 6 }),
+      monitor,
+    );
+    expect(stopped.dedupKey).toBe(started.dedupKey);
+    expect(stopped.state).toBe('resolved');
+  });
+});
+
 describe('templates', () => {
   it('fill fields, leave nothing for missing ones, and drop lines whose fields are all empty', () => {
     expect(fill('{{a}} and {{b.c}}', { a: 1, b: { c: 'x' } })).toBe('1 and x');

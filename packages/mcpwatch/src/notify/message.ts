@@ -174,13 +174,23 @@ function stateOf(event: StoredEvent): NotificationState {
 }
 
 /**
- * One key per incident (trigger, reminders, resolve share it, so PagerDuty and its kin see one alert);
- * outside an incident, one per event.
+ * One key per incident (trigger, reminders, resolve share it, so PagerDuty and its kin see one alert). A
+ * degraded spell and a flapping spell have no incident, but their end names their start (`unhealthySince`,
+ * `flappingSince`), so the start and the end share a key made from it; anything else, one key per event.
  */
 function dedupKeyOf(event: StoredEvent, monitorId: number, incidentId: number | null | undefined): string {
-  return incidentId
-    ? `mcpwatch-${monitorId}-incident-${incidentId}`
-    : `mcpwatch-${monitorId}-event-${event.id}`;
+  if (incidentId) return `mcpwatch-${monitorId}-incident-${incidentId}`;
+  const evidence = event.evidence as { unhealthySince?: string; flappingSince?: string };
+  const spell = (what: string, since: number) => `mcpwatch-${monitorId}-${what}-${since}`;
+  if (event.kind === 'degraded') return spell('unhealthy', event.at);
+  if (event.kind === 'recovered' && evidence.unhealthySince) {
+    return spell('unhealthy', Date.parse(evidence.unhealthySince));
+  }
+  if (event.kind === 'flapping_started') return spell('flapping', event.at);
+  if (event.kind === 'flapping_stopped' && evidence.flappingSince) {
+    return spell('flapping', Date.parse(evidence.flappingSince));
+  }
+  return `mcpwatch-${monitorId}-event-${event.id}`;
 }
 
 function contextOf(
