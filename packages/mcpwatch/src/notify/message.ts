@@ -37,6 +37,7 @@ export function priorityOf(event: Pick<StoredEvent, 'kind' | 'evidence'>): Prior
   switch (event.kind) {
     case 'down':
     case 'heartbeat_missed':
+    case 'reminder':
       return 9;
     case 'degraded':
     case 'flapping_started':
@@ -98,6 +99,10 @@ const DEFAULTS: Record<string, { title: string; body: string }> = {
   package_released: {
     title: '{{name}} {{to}} released',
     body: 'Previous version: {{from}}.',
+  },
+  reminder: {
+    title: '{{monitor.name}} is still down',
+    body: 'Down since {{openedAt}} (reminder {{count}}).\n{{cause}}',
   },
   heartbeat_missed: {
     title: '{{monitor.name}}: heartbeat missed',
@@ -169,7 +174,8 @@ function stateOf(event: StoredEvent): NotificationState {
   if (event.incident === 'resolved' || event.kind === 'recovered' || event.kind === 'flapping_stopped') {
     return 'resolved';
   }
-  if (['down', 'degraded', 'heartbeat_missed', 'flapping_started'].includes(event.kind)) return 'firing';
+  if (['down', 'degraded', 'heartbeat_missed', 'flapping_started', 'reminder'].includes(event.kind))
+    return 'firing';
   return 'info';
 }
 

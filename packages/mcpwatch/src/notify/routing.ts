@@ -35,9 +35,11 @@ export function channelsFor(input: RoutingInput): string[] {
   if (input.parentDown && HELD_WHILE_PARENT_DOWN.has(input.kind)) return [];
   const channels = new Set<string>();
   if (!QUIET_BY_DEFAULT.has(input.kind)) for (const c of input.monitor.notify ?? []) channels.add(c);
+  // A reminder goes wherever the down it repeats went.
+  const kind = input.kind === 'reminder' ? 'down' : input.kind;
   for (const route of input.routes) {
     const kinds = route.kinds;
-    if (kinds ? !kinds.includes(input.kind) : QUIET_BY_DEFAULT.has(input.kind)) continue;
+    if (kinds ? !kinds.includes(kind) : QUIET_BY_DEFAULT.has(kind)) continue;
     if (route.minPriority !== undefined && input.priority < route.minPriority) continue;
     if (!inScope(route, input.monitor)) continue;
     for (const c of route.channels) channels.add(c);

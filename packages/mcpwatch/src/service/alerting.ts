@@ -6,6 +6,7 @@ import { maintenanceAt } from '../notify/maintenance.js';
 import { buildNotification, priorityOf } from '../notify/message.js';
 import type { AnyNotifier, Notification } from '../notify/notifier.js';
 import { PROVIDERS } from '../notify/providers/index.js';
+import { nextReminderAt } from '../notify/reminders.js';
 import { channelsFor } from '../notify/routing.js';
 import type { MonitorEvent } from '../state/index.js';
 import type { ChannelRecord, OutboxItem, Store } from '../store/index.js';
@@ -112,6 +113,39 @@ export class Alerting {
       );
     }
     return known;
+  }
+
+  /**
+   * Writes the reminders now due for open incidents: one event each, routed like the down it repeats.
+   * Counted from the events already written, so a restart neither repeats nor skips one.
+   */
+  async sendReminders(now: number): Promise<number> {
+    const monitors = this.monitors();
+    let sent = 0;
+    for (const incident of await this.store.listIncidents({ open: true, limit: 1000 })) {
+      const runtime = monitors.find(incident.monitorId);
+      if (!runtime) continue;
+      const earlier = await this.store.listEvents({
+        monitorId: incident.monitorId,
+        kinds: ['reminder'],
+        from: incident.openedAt,
+        limit: 1000,
+      });
+      const due = nextReminderAt(incident.openedAt, earlier.length, this.config.alerting);
+      if (due === undefined || now < due) continue;
+      const evidence = {
+        incidentId: incident.id,
+        openedAt: new Date(incident.openedAt).toISOString(),
+        count: earlier.length + 1,
+        ...(runtime.last ? { cause: runtime.last.message } : {}),
+      };
+      const at = new Date(now).toISOString();
+      const events = await monitors.apply(runtime, (state) =>
+        state.incidentOpen ? { state, events: [{ kind: 'reminder', at, evidence }] } : undefined,
+      );
+      sent += events.length;
+    }
+    return sent;
   }
 
   maintenance(

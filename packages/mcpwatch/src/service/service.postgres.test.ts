@@ -45,7 +45,7 @@ if (unreachable === undefined) {
     beforeAll(async () => {
       service = await Service.start({
         store: await openStore(URL, { schema }),
-        log: pino({ level: process.env.DEBUG_SERVICE ? 'debug' : 'silent' }),
+        log: pino({ level: 'silent' }),
       });
     });
 

@@ -82,6 +82,57 @@ describe('the service', () => {
     expect(await service.store.getMonitorByKey('a')).toBeUndefined();
   });
 
+  it('routes events to channels in the transaction that writes them, reminds once per due time, holds dependents', async () => {
+    const { service } = await start(
+      [
+        'channels:',
+        '  team: { type: webhook, url: "http://127.0.0.1:1/hook" }',
+        '  pager: { type: webhook, url: "http://127.0.0.1:1/page" }',
+        'routes:',
+        '  - { minPriority: 7, channels: [pager] }',
+        'alerting: { remindAfterMin: 1, maxReminders: 2 }',
+        'monitors:',
+        '  - { kind: tcp, name: gateway, target: "127.0.0.1:1", intervalSec: 1, consecutiveFails: 1, notify: [team] }',
+        // Three failures: down after gateway has been seen down (a dependent that fails first still alerts).
+        '  - { kind: tcp, name: behind, target: "127.0.0.1:2", intervalSec: 1, consecutiveFails: 3, dependsOn: [gateway], notify: [team] }',
+        '',
+      ].join('\n'),
+    );
+    const gateway = service.monitors.byName('gateway')?.id as number;
+    await until(
+      'both down',
+      () => service.monitors.list(),
+      (list) => list.every((m) => m.status === 'down'),
+    );
+    await service.monitors.checkNow(gateway);
+    const rows = await service.store.claimOutbox('test', Date.now() + 1, { limit: 100 });
+    const sent = rows.map(
+      (r) => `${r.event.monitorId === gateway ? 'gateway' : 'behind'}:${r.event.kind}:${r.channel}`,
+    );
+    // Per channel only the oldest row is handed out: the team and pager rows of gateway's down.
+    expect(sent.sort()).toEqual(['gateway:down:pager', 'gateway:down:team']);
+    const behindEvents = await service.store.listEvents({
+      monitorId: service.monitors.byName('behind')?.id as number,
+    });
+    expect(behindEvents.map((e) => e.kind)).toContain('down');
+
+    const opened = (await service.store.listIncidents({ monitorId: gateway, open: true }))[0]
+      ?.openedAt as number;
+    expect(await service.alerting.sendReminders(opened + 30_000)).toBe(0);
+    expect(await service.alerting.sendReminders(opened + 61_000)).toBe(1);
+    // The same sweep again (a restart, a second process) finds it sent.
+    expect(await service.alerting.sendReminders(opened + 61_000)).toBe(0);
+    const reminders = await service.store.listEvents({ monitorId: gateway, kinds: ['reminder'] });
+    expect(reminders.map((e) => e.evidence.count)).toEqual([1]);
+    const notification = await service.alerting.notificationFor({ ...rows[0], event: reminders[0] } as never);
+    expect(notification).toMatchObject({
+      kind: 'reminder',
+      state: 'firing',
+      priority: 9,
+      title: 'gateway is still down',
+    });
+  });
+
   it('restarts a kept-alive stdio server that dies, and records the restart as an event', async () => {
     const { service } = await start(
       [

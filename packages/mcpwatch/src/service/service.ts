@@ -40,6 +40,7 @@ export interface ConfigStatus {
 }
 
 const HOUR = 3_600_000;
+const REMINDER_SWEEP_MS = 30_000;
 const PRUNE_AFTER_START_MS = 60_000;
 
 /**
@@ -95,6 +96,7 @@ export class Service {
     if (options.config !== undefined) await service.watch(options.config);
     service.every(options.heartbeatSweepMs ?? 2000, () => service.sweepHeartbeats());
     service.every(HOUR, () => service.prune());
+    service.every(REMINDER_SWEEP_MS, () => service.remind());
     // Also soon after start: a service restarted more often than hourly must still prune.
     const first = setTimeout(() => void service.prune(), PRUNE_AFTER_START_MS);
     first.unref();
@@ -179,6 +181,14 @@ export class Service {
         { err: error },
         `Heartbeat deadlines could not be checked: ${(error as Error).message}`,
       );
+    }
+  }
+
+  private async remind(): Promise<void> {
+    try {
+      await this.alerting.sendReminders((this.options.now ?? Date.now)());
+    } catch (error) {
+      this.options.log.error({ err: error }, `Reminders could not be sent: ${(error as Error).message}`);
     }
   }
 

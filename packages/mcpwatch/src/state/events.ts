@@ -22,6 +22,7 @@ export const EVENT_TITLES = {
   heartbeat_missed: 'Heartbeat missed',
   process_restarted: 'Kept-alive server restarted',
   incident_resolved: 'Incident resolved by hand',
+  reminder: 'Still down',
 } as const;
 
 export type EventKind = keyof typeof EVENT_TITLES;
@@ -59,6 +60,8 @@ export interface EvidenceByKind {
   };
   /** Someone closed the incident while the monitor was still down: known, and being handled elsewhere. */
   incident_resolved: { by: string };
+  /** An incident still open: the `count`-th reminder since it opened. */
+  reminder: { incidentId: number; openedAt: string; count: number; cause?: string };
 }
 
 /**
