@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { CHANNEL_NAME } from '../config/alerting-schema.js';
 import { hasReference } from '../env-vars.js';
 import type { ResolvedChannel } from '../notify/dispatcher.js';
 import { PROVIDERS } from '../notify/providers/index.js';
@@ -31,12 +32,10 @@ export interface NotificationRouteDeps {
 
 const PROVIDER_TYPES = Object.keys(PROVIDERS) as [string, ...string[]];
 
-/** Channel names go in URLs, logs and config keys: letters, digits and `-_.`, starting with a letter or digit. */
-export const channelName = z
-  .string({ error: 'give the channel a name' })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
-    error: 'use up to 64 letters, digits, "-", "_" or ".", starting with a letter or digit',
-  });
+/** The same names mcpwatch.yaml allows: they go in URLs, logs and config keys. */
+export const channelName = z.string({ error: 'give the channel a name' }).regex(CHANNEL_NAME, {
+  error: 'use up to 64 letters, digits, "-", "_" or ".", starting with a letter or digit',
+});
 
 /**
  * Checks a channel's settings against its provider's schema. A string holding a `${NAME}` reference is resolved
