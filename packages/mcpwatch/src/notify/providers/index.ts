@@ -1,8 +1,14 @@
 import type { AnyNotifier } from '../notifier.js';
 import { alertmanager } from './alertmanager.js';
+import { discord } from './discord.js';
 import { email } from './email.js';
+import { gotify } from './gotify.js';
+import { ntfy } from './ntfy.js';
 import { opsgenie } from './opsgenie.js';
 import { pagerduty } from './pagerduty.js';
+import { slack } from './slack.js';
+import { teams } from './teams.js';
+import { telegram } from './telegram.js';
 import { webhook } from './webhook.js';
 
 /**
@@ -11,10 +17,16 @@ import { webhook } from './webhook.js';
  */
 export const PROVIDERS = {
   webhook,
+  slack,
+  discord,
+  teams,
+  telegram,
   email,
   pagerduty,
   opsgenie,
   alertmanager,
+  ntfy,
+  gotify,
 } satisfies Record<string, AnyNotifier>;
 
 export type ProviderType = keyof typeof PROVIDERS;
