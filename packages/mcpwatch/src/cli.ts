@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { type CliContext, configureErrors } from './cli-context.js';
 import { registerDemo } from './commands/demo.js';
 import { registerImport } from './commands/import.js';
+import { registerNotify } from './commands/notify.js';
 import { registerProbe } from './commands/probe.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
@@ -29,6 +30,7 @@ export function createProgram(context: CliContext): Command {
   registerServe(program, context);
   registerStatus(program, context);
   registerUser(program, context);
+  registerNotify(program, context);
   configureErrors(program, context);
   return program;
 }

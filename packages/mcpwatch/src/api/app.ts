@@ -7,6 +7,7 @@ import { healthRoutes } from './health.js';
 import { heartbeatPingRoutes, type PingRouteOptions } from './heartbeat-ping.js';
 import { historyRoutes } from './history.js';
 import { monitorRoutes } from './monitors.js';
+import { notificationRoutes } from './notifications.js';
 import { openApiDocument } from './openapi.js';
 import type { RouteDoc } from './route.js';
 import { streamRoute } from './stream.js';
@@ -48,6 +49,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   tokenRoutes(app, docs, accounts);
   monitorRoutes(app, docs, service);
   historyRoutes(app, docs, service);
+  notificationRoutes(app, docs, {
+    store: service.store,
+    listChannels: () => service.alerting.listChannels(),
+    resolveChannel: (name) => service.alerting.resolveChannel(name),
+    channelsChanged: () => service.alerting.refreshApiChannels(),
+  });
   streamRoute(app, docs, service);
   // Built once every plugin has loaded, so it describes every route declared, wherever it was.
   let document: Record<string, unknown> | undefined;

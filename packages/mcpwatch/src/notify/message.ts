@@ -102,7 +102,7 @@ const DEFAULTS: Record<string, { title: string; body: string }> = {
   },
   reminder: {
     title: '{{monitor.name}} is still down',
-    body: 'Down since {{openedAt}} (reminder {{count}}).\n{{cause}}',
+    body: 'Down since {{openedAt}} (reminder {{count}}).\n{{cause}}\nAlso down, alerts held: {{dependentsDown}}',
   },
   heartbeat_missed: {
     title: '{{monitor.name}}: heartbeat missed',

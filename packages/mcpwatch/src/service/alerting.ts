@@ -139,7 +139,8 @@ export class Alerting {
         count: earlier.length + 1,
         ...(runtime.last ? { cause: runtime.last.message } : {}),
       };
-      const at = new Date(now).toISOString();
+      // Written at the time it is sent: `now` only decides what is due (a sweep may run late).
+      const at = new Date().toISOString();
       const events = await monitors.apply(runtime, (state) =>
         state.incidentOpen ? { state, events: [{ kind: 'reminder', at, evidence }] } : undefined,
       );
@@ -167,7 +168,7 @@ export class Alerting {
       (i) => i.openedAt <= item.event.at && (i.resolvedAt === null || item.event.at <= i.resolvedAt),
     );
     const dependentsDown =
-      item.event.kind === 'down'
+      item.event.kind === 'down' || item.event.kind === 'reminder'
         ? monitors
             .list()
             .filter((m) => m.status === 'down' && monitors.spec(m.id)?.dependsOn.includes(view.monitor.name))

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigWatcher } from '../config/watch-config.js';
+import { providerServer } from '../notify/test-fixtures.js';
 import { openStore } from '../store/index.js';
 import { Service } from './service.js';
 
@@ -14,6 +15,7 @@ const FAILS_LATER = fileURLToPath(
 
 let dir: string;
 let service: Service | undefined;
+let closeReceiver: (() => Promise<void>) | undefined;
 
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'mcpwatch-service-'));
@@ -22,6 +24,8 @@ beforeEach(() => {
 afterEach(async () => {
   await service?.stop(1000);
   service = undefined;
+  await closeReceiver?.();
+  closeReceiver = undefined;
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -82,12 +86,14 @@ describe('the service', () => {
     expect(await service.store.getMonitorByKey('a')).toBeUndefined();
   });
 
-  it('routes events to channels in the transaction that writes them, reminds once per due time, holds dependents', async () => {
+  it('delivers events to the channels routed, reminds once per due time, and holds a dependent in its parent’s message', async () => {
+    const receiver = await providerServer(() => ({ status: 204 }));
+    closeReceiver = receiver.close;
     const { service } = await start(
       [
         'channels:',
-        '  team: { type: webhook, url: "http://127.0.0.1:1/hook" }',
-        '  pager: { type: webhook, url: "http://127.0.0.1:1/page" }',
+        `  team: { type: webhook, url: "${receiver.url}/team" }`,
+        `  pager: { type: webhook, url: "${receiver.url}/pager" }`,
         'routes:',
         '  - { minPriority: 7, channels: [pager] }',
         'alerting: { remindAfterMin: 1, maxReminders: 2 }',
@@ -99,22 +105,16 @@ describe('the service', () => {
       ].join('\n'),
     );
     const gateway = service.monitors.byName('gateway')?.id as number;
+    const messages = () => receiver.received.map((r) => `${r.url} ${JSON.parse(r.body).title}`);
     await until(
       'both down',
       () => service.monitors.list(),
       (list) => list.every((m) => m.status === 'down'),
     );
-    await service.monitors.checkNow(gateway);
-    const rows = await service.store.claimOutbox('test', Date.now() + 1, { limit: 100 });
-    const sent = rows.map(
-      (r) => `${r.event.monitorId === gateway ? 'gateway' : 'behind'}:${r.event.kind}:${r.channel}`,
-    );
-    // Per channel only the oldest row is handed out: the team and pager rows of gateway's down.
-    expect(sent.sort()).toEqual(['gateway:down:pager', 'gateway:down:team']);
-    const behindEvents = await service.store.listEvents({
-      monitorId: service.monitors.byName('behind')?.id as number,
-    });
-    expect(behindEvents.map((e) => e.kind)).toContain('down');
+    await until('the down delivered', messages, (m) => m.length >= 2);
+    expect(messages().sort()).toEqual(['/pager gateway is down', '/team gateway is down']);
+    const deliveries = await service.store.listDeliveries({ limit: 10 });
+    expect(deliveries.every((d) => d.status === 'sent' && d.statusCode === 204)).toBe(true);
 
     const opened = (await service.store.listIncidents({ monitorId: gateway, open: true }))[0]
       ?.openedAt as number;
@@ -122,15 +122,12 @@ describe('the service', () => {
     expect(await service.alerting.sendReminders(opened + 61_000)).toBe(1);
     // The same sweep again (a restart, a second process) finds it sent.
     expect(await service.alerting.sendReminders(opened + 61_000)).toBe(0);
-    const reminders = await service.store.listEvents({ monitorId: gateway, kinds: ['reminder'] });
-    expect(reminders.map((e) => e.evidence.count)).toEqual([1]);
-    const notification = await service.alerting.notificationFor({ ...rows[0], event: reminders[0] } as never);
-    expect(notification).toMatchObject({
-      kind: 'reminder',
-      state: 'firing',
-      priority: 9,
-      title: 'gateway is still down',
-    });
+    await until('the reminder delivered', messages, (m) => m.length >= 4);
+    const reminder = receiver.received.map((r) => JSON.parse(r.body)).find((b) => b.kind === 'reminder');
+    expect(reminder).toMatchObject({ title: 'gateway is still down', state: 'firing', priority: 9 });
+    expect(reminder.body).toContain('Also down, alerts held: behind');
+    // Nothing was ever sent about the dependent itself.
+    expect(messages().some((m) => m.includes('behind is'))).toBe(false);
   });
 
   it('restarts a kept-alive stdio server that dies, and records the restart as an event', async () => {

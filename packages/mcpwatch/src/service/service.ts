@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ConfigError } from '../config/config-error.js';
 import type { Config } from '../config/config-schema.js';
 import type { ConfigWatcher } from '../config/watch-config.js';
+import { Dispatcher } from '../notify/dispatcher.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { RetentionOptions, Store } from '../store/index.js';
 import { Alerting } from './alerting.js';
@@ -54,6 +55,7 @@ export class Service {
   readonly monitors: Monitors;
   readonly heartbeats: Heartbeats;
   readonly alerting: Alerting;
+  readonly dispatcher: Dispatcher;
   readonly startedAt: number;
   readonly config: ConfigStatus = { file: null, loadedAt: null, error: null };
   private watcher: ConfigWatcher | undefined;
@@ -83,6 +85,15 @@ export class Service {
       now,
     });
     this.heartbeats = new Heartbeats(options.store, this.monitors, options.log, now);
+    this.dispatcher = new Dispatcher({
+      store: options.store,
+      log: options.log,
+      resolveChannel: (name) => this.alerting.resolveChannel(name),
+      notificationFor: (item) => this.alerting.notificationFor(item),
+      now,
+    });
+    // An event written with channels is sent within milliseconds, not on the next poll.
+    this.bus.on('event', () => this.dispatcher.wake());
   }
 
   /**
@@ -93,6 +104,7 @@ export class Service {
     const service = new Service(options);
     await service.alerting.refreshApiChannels();
     await service.monitors.load();
+    service.dispatcher.start();
     if (options.config !== undefined) await service.watch(options.config);
     service.every(options.heartbeatSweepMs ?? 2000, () => service.sweepHeartbeats());
     service.every(HOUR, () => service.prune());
@@ -129,6 +141,7 @@ export class Service {
       for (const timer of this.timers) clearTimeout(timer);
       this.watcher?.close();
       await this.monitors.close(graceMs);
+      await this.dispatcher.stop(graceMs);
       await this.options.store.close();
     })();
     return this.stopping;
