@@ -96,7 +96,12 @@ export class Alerting {
     if (!spec) return [];
     const monitor = { name, group: spec.group ?? null, tags: spec.tags, notify: spec.notify };
     const at = Date.parse(event.at);
-    const parentDown = spec.dependsOn.some((parent) => this.monitors().byName(parent)?.status === 'down');
+    // A parent whose last check failed counts too: it may not have reached consecutiveFails yet, and its
+    // children, checked in the same minute, would otherwise alert before it.
+    const parentDown = spec.dependsOn.some((name) => {
+      const parent = this.monitors().byName(name);
+      return parent?.status === 'down' || parent?.lastCheck?.status === 'down';
+    });
     const channels = channelsFor({
       kind: event.kind,
       priority: priorityOf({ kind: event.kind, evidence: event.evidence as Record<string, unknown> }),

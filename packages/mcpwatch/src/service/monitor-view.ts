@@ -49,12 +49,14 @@ export interface MonitorView {
   lastCheck: LastCheck | null;
   /** Set when the stored definition does not validate; the monitor is not checked. */
   problem: string | null;
+  /** The maintenance window it is in now: its alerts are held, and it shows as maintenance, not downtime. */
+  maintenance: string | null;
 }
 
 export const READ_ONLY = 'defined in mcpwatch.yaml: edit the file, it is reloaded on save';
 
 /** What the API and the status command show of a monitor. */
-export function view(runtime: Runtime): MonitorView {
+export function view(runtime: Runtime, maintenance: string | null = null): MonitorView {
   const { monitor, spec } = runtime;
   return {
     id: monitor.id,
@@ -73,5 +75,6 @@ export function view(runtime: Runtime): MonitorView {
     flapping: runtime.flapping,
     lastCheck: runtime.last ?? null,
     problem: runtime.invalid ?? null,
+    maintenance,
   };
 }

@@ -27,6 +27,8 @@ export interface MonitorsOptions {
   log: Logger;
   /** Makes the runner for a probed monitor: a cold probe, or a kept-alive stdio server. */
   runnerFor: (spec: ProbeSpec, hooks: RunnerHooks) => CheckRunner;
+  /** The maintenance window a monitor is in now, if any, for its view. */
+  maintenanceOf?: (spec: MonitorSpec | undefined, name: string) => string | undefined;
   /** The notification channels of an event, decided before it is written so its outbox rows go with it. */
   route?: (spec: MonitorSpec | undefined, name: string, event: MonitorEvent) => string[];
   now?: () => number;
@@ -134,11 +136,11 @@ export class Monitors {
   }
 
   list(): MonitorView[] {
-    return [...this.runtimes.values()].map(view).sort((a, b) => a.id - b.id);
+    return [...this.runtimes.values()].map((r) => this.viewOf(r)).sort((a, b) => a.id - b.id);
   }
 
   get(id: number): MonitorView {
-    return view(this.runtime(id));
+    return this.viewOf(this.runtime(id));
   }
 
   /** The full definition, for callers allowed to see it (the API redacts secrets before answering). */
@@ -147,7 +149,8 @@ export class Monitors {
   }
 
   byName(name: string): MonitorView | undefined {
-    for (const runtime of this.runtimes.values()) if (runtime.monitor.name === name) return view(runtime);
+    for (const runtime of this.runtimes.values())
+      if (runtime.monitor.name === name) return this.viewOf(runtime);
     return undefined;
   }
 
@@ -163,7 +166,7 @@ export class Monitors {
       }
       const runtime = this.install(monitor, 'pending', monitor.createdAt, undefined);
       this.bus.emit('monitors', { added: [monitor.id], changed: [], removed: [] });
-      return view(runtime);
+      return this.viewOf(runtime);
     });
   }
 
@@ -179,7 +182,7 @@ export class Monitors {
       }
       await this.redefine(runtime, spec);
       this.bus.emit('monitors', { added: [], changed: [id], removed: [] });
-      return view(runtime);
+      return this.viewOf(runtime);
     });
   }
 
@@ -196,14 +199,14 @@ export class Monitors {
     const runtime = this.runtime(id);
     await this.apply(runtime, (state) => transition(state, { kind: 'pause' }, new Date(this.now())));
     this.unschedule(runtime);
-    return view(runtime);
+    return this.viewOf(runtime);
   }
 
   async resume(id: number): Promise<MonitorView> {
     const runtime = this.runtime(id);
     await this.apply(runtime, (state) => transition(state, { kind: 'resume' }, new Date(this.now())));
     this.schedule(runtime);
-    return view(runtime);
+    return this.viewOf(runtime);
   }
 
   /**
@@ -258,6 +261,10 @@ export class Monitors {
     this.remember(runtime, decided.state);
     this.publishEvents(runtime, decided.events);
     return decided.events;
+  }
+
+  private viewOf(runtime: Runtime): MonitorView {
+    return view(runtime, this.options.maintenanceOf?.(runtime.spec, runtime.monitor.name) ?? null);
   }
 
   /** The runtime of a monitor, for collaborators in this folder (heartbeats). */

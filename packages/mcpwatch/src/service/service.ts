@@ -82,6 +82,9 @@ export class Service {
       log: options.log,
       runnerFor: options.runnerFor ?? runnerFor,
       route: (spec, name, event) => this.alerting.route(spec, name, event),
+      maintenanceOf: (spec, name) =>
+        spec &&
+        this.alerting.maintenance({ name, group: spec.group ?? null, tags: spec.tags }, Date.now())?.name,
       now,
     });
     this.heartbeats = new Heartbeats(options.store, this.monitors, options.log, now);
