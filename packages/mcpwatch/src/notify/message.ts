@@ -26,6 +26,11 @@ export interface MessageOptions {
   dependentsDown?: string[];
   /** The incident the event belongs to, so every message about it shares one deduplication key. */
   incidentId?: number | null;
+  /** The tools the server exported at its last check that reached them: what the AI loses while it is down. */
+  tools?: string[];
+  /** The latest check's duration, and the usual one (the median over the last 24 hours). */
+  latencyMs?: number | null;
+  usualLatencyMs?: number | null;
 }
 
 /**
@@ -68,13 +73,14 @@ const DEFAULTS: Record<string, { title: string; body: string }> = {
       '{{cause.message}}',
       'Reason: {{cause.reason}}, phase {{cause.phase}}',
       'Failed {{failures}} checks in a row.',
+      'Tools it exported: {{tools}}',
       'Last server output:\n{{stderr}}',
       'Also down, alerts held: {{dependentsDown}}',
     ].join('\n'),
   },
   degraded: {
     title: '{{monitor.name}} is degraded',
-    body: '{{cause.message}}\nReason: {{cause.reason}}, phase {{cause.phase}}',
+    body: '{{cause.message}}\nReason: {{cause.reason}}, phase {{cause.phase}}\nLatest check {{latencyMs}} ms; usually {{usualLatencyMs}} ms.',
   },
   recovered: {
     title: '{{monitor.name}} recovered',
@@ -102,7 +108,7 @@ const DEFAULTS: Record<string, { title: string; body: string }> = {
   },
   reminder: {
     title: '{{monitor.name}} is still down',
-    body: 'Down since {{openedAt}} (reminder {{count}}).\n{{cause}}\nAlso down, alerts held: {{dependentsDown}}',
+    body: 'Down since {{openedAt}} (reminder {{count}}).\nIts alerts were held while {{heldFor}} was down; {{heldFor}} is back, this one is not.\n{{cause}}\nTools it exported: {{tools}}\nAlso down, alerts held: {{dependentsDown}}',
   },
   heartbeat_missed: {
     title: '{{monitor.name}}: heartbeat missed',
@@ -218,6 +224,15 @@ function contextOf(
       ? (evidence.stderrTail as string[]).slice(-5).join('\n')
       : undefined,
     dependentsDown: options.dependentsDown,
+    tools: options.tools,
+    latencyMs:
+      options.latencyMs === null || options.latencyMs === undefined
+        ? undefined
+        : Math.round(options.latencyMs),
+    usualLatencyMs:
+      options.usualLatencyMs === null || options.usualLatencyMs === undefined
+        ? undefined
+        : Math.round(options.usualLatencyMs),
     poisoning: poisoning
       ? 'A description changed in a way that can instruct the model: check it before trusting this server (possible tool poisoning).'
       : undefined,

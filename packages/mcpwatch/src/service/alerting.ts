@@ -26,6 +26,8 @@ export type ResolvedChannel =
   | { notifier: AnyNotifier; config: Record<string, unknown>; templates?: Templates | undefined }
   | { error: string };
 
+const DAY = 86_400_000;
+
 const EMPTY: AlertingConfig = {
   channels: {},
   routes: [],
@@ -154,6 +156,40 @@ export class Alerting {
     return sent;
   }
 
+  /**
+   * When a monitor recovers, its dependents that are still down were never announced (their alerts were
+   * held): each gets one now, as a reminder of its open incident, so a held alert is never lost.
+   */
+  async releaseHeld(parentName: string): Promise<number> {
+    const monitors = this.monitors();
+    let sent = 0;
+    for (const m of monitors.list()) {
+      if (m.status !== 'down' || !monitors.spec(m.id)?.dependsOn.includes(parentName)) continue;
+      const runtime = monitors.find(m.id);
+      const [incident] = await this.store.listIncidents({ monitorId: m.id, open: true, limit: 1 });
+      if (!runtime || !incident) continue;
+      const earlier = await this.store.listEvents({
+        monitorId: m.id,
+        kinds: ['reminder'],
+        from: incident.openedAt,
+        limit: 1000,
+      });
+      const evidence = {
+        incidentId: incident.id,
+        openedAt: new Date(incident.openedAt).toISOString(),
+        count: earlier.length + 1,
+        heldFor: parentName,
+        ...(runtime.last ? { cause: runtime.last.message } : {}),
+      };
+      const at = new Date().toISOString();
+      const events = await monitors.apply(runtime, (state) =>
+        state.incidentOpen ? { state, events: [{ kind: 'reminder', at, evidence }] } : undefined,
+      );
+      sent += events.length;
+    }
+    return sent;
+  }
+
   maintenance(
     monitor: { name: string; group: string | null; tags: readonly string[] },
     at: number,
@@ -179,6 +215,10 @@ export class Alerting {
             .filter((m) => m.status === 'down' && monitors.spec(m.id)?.dependsOn.includes(view.monitor.name))
             .map((m) => m.name)
         : [];
+    const alarming = ['down', 'degraded', 'reminder'].includes(item.event.kind);
+    const usual = alarming
+      ? await this.store.uptime(item.event.monitorId, { from: item.event.at - DAY, to: item.event.at })
+      : undefined;
     return buildNotification(
       item.event,
       {
@@ -196,7 +236,18 @@ export class Alerting {
         channelTemplates: 'templates' in resolved ? resolved.templates : undefined,
         dependentsDown,
         incidentId: incident?.id ?? null,
+        ...(alarming ? { tools: await this.lastTools(item.event.monitorId) } : {}),
+        latencyMs: alarming ? (view.last?.durationMs ?? null) : null,
+        usualLatencyMs: usual?.latency.p50Ms ?? null,
       },
     );
+  }
+
+  /** The names of the tools a monitor's server exported at its last check that listed them. */
+  private async lastTools(monitorId: number): Promise<string[] | undefined> {
+    const hash = (await this.store.getState(monitorId))?.data.toolsHash;
+    if (typeof hash !== 'string') return undefined;
+    const tools = (await this.store.getToolSnapshot(hash)) as { name: string }[] | undefined;
+    return tools?.map((t) => t.name);
   }
 }

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,14 @@ async function start(yaml: string): Promise<{ file: string; service: Service }> 
     config: await ConfigWatcher.start(file, { source: { env: {} } }),
   });
   return { file, service };
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 async function until<T>(what: string, read: () => T | Promise<T>, ok: (value: T) => boolean, ms = 20_000) {
@@ -89,6 +98,8 @@ describe('the service', () => {
   it('delivers events to the channels routed, reminds once per due time, and holds a dependent in its parent’s message', async () => {
     const receiver = await providerServer(() => ({ status: 204 }));
     closeReceiver = receiver.close;
+    // A port the gateway fails on now and answers on later.
+    const gatewayPort = await freePort();
     const { service } = await start(
       [
         'channels:',
@@ -98,7 +109,7 @@ describe('the service', () => {
         '  - { minPriority: 7, channels: [pager] }',
         'alerting: { remindAfterMin: 1, maxReminders: 2 }',
         'monitors:',
-        '  - { kind: tcp, name: gateway, target: "127.0.0.1:1", intervalSec: 1, consecutiveFails: 1, notify: [team] }',
+        `  - { kind: tcp, name: gateway, target: "127.0.0.1:${gatewayPort}", intervalSec: 1, consecutiveFails: 1, notify: [team] }`,
         // Three failures: down after gateway has been seen down (a dependent that fails first still alerts).
         '  - { kind: tcp, name: behind, target: "127.0.0.1:2", intervalSec: 1, consecutiveFails: 3, dependsOn: [gateway], notify: [team] }',
         '',
@@ -126,8 +137,22 @@ describe('the service', () => {
     const reminder = receiver.received.map((r) => JSON.parse(r.body)).find((b) => b.kind === 'reminder');
     expect(reminder).toMatchObject({ title: 'gateway is still down', state: 'firing', priority: 9 });
     expect(reminder.body).toContain('Also down, alerts held: behind');
-    // Nothing was ever sent about the dependent itself.
+    // Nothing was sent about the dependent itself while the gateway was down.
     expect(messages().some((m) => m.includes('behind is'))).toBe(false);
+
+    // The gateway comes back; the dependent does not: its held alert goes out now, never lost.
+    const listener = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => listener.listen(gatewayPort, '127.0.0.1', resolve));
+    try {
+      await until('the held alert released', messages, (m) => m.includes('/team behind is still down'));
+      expect(messages()).toContain('/team gateway recovered');
+      const held = receiver.received
+        .map((r) => JSON.parse(r.body))
+        .find((b) => b.title === 'behind is still down');
+      expect(held.body).toContain('held while gateway was down');
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
   });
 
   it('restarts a kept-alive stdio server that dies, and records the restart as an event', async () => {

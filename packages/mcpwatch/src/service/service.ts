@@ -96,7 +96,16 @@ export class Service {
       now,
     });
     // An event written with channels is sent within milliseconds, not on the next poll.
-    this.bus.on('event', () => this.dispatcher.wake());
+    this.bus.on('event', ({ name, event }) => {
+      this.dispatcher.wake();
+      if (event.kind === 'recovered') {
+        this.alerting
+          .releaseHeld(name)
+          .catch((error: Error) =>
+            options.log.error({ err: error }, `Held alerts could not be released: ${error.message}`),
+          );
+      }
+    });
   }
 
   /**
