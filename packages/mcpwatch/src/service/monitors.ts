@@ -1,20 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { DEFAULT_TIMEOUT_MS, type ProbeResult, type ToolInfo } from '@mcpwatch/probe';
+import type { ProbeResult } from '@mcpwatch/probe';
 import type { Logger } from 'pino';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { type MonitorEvent, type MonitorState, transition } from '../state/index.js';
 import { type MonitorInput, type Store, type Monitor as StoredMonitor, StoreError } from '../store/index.js';
 import type { CheckRunner } from './check-runner.js';
+import { Checker, checkBudgetMs } from './checker.js';
 import { decideAndWrite } from './decide-and-write.js';
 import type { LiveBus } from './live-bus.js';
-import {
-  intervalMsOf,
-  type MonitorSpec,
-  sameSpec,
-  specOf,
-  toStoreInput,
-  transitionConfigOf,
-} from './monitor-spec.js';
+import { intervalMsOf, type MonitorSpec, sameSpec, specOf, toStoreInput } from './monitor-spec.js';
 import { type MonitorView, READ_ONLY, type Runtime, view } from './monitor-view.js';
 import { nextAfterRestart } from './restart-slots.js';
 import { isProbed, type ProbeSpec } from './run-check.js';
@@ -58,13 +51,10 @@ export class Monitors {
   private readonly bus: LiveBus;
   private readonly log: Logger;
   private readonly now: () => number;
-  /**
-   * Tool lists already in the store, by hash: many monitors of one server (or one fleet) share a list,
-   * which is written once rather than on each monitor's first check.
-   */
-  private readonly storedSnapshots = new Set<string>();
   /** Definition changes run one at a time, so a reload and an API edit cannot interleave. */
   private changing: Promise<unknown> = Promise.resolve();
+
+  private readonly checker: Checker;
 
   constructor(private readonly options: MonitorsOptions) {
     this.store = options.store;
@@ -72,6 +62,16 @@ export class Monitors {
     this.bus = options.bus;
     this.log = options.log;
     this.now = options.now ?? Date.now;
+    this.checker = new Checker({
+      store: this.store,
+      bus: this.bus,
+      log: this.log,
+      now: this.now,
+      runnerFor: options.runnerFor,
+      apply: (runtime, decide) => this.apply(runtime, decide),
+      isCurrent: (runtime, spec) =>
+        this.runtimes.get(runtime.monitor.id) === runtime && runtime.spec === spec,
+    });
   }
 
   /**
@@ -239,7 +239,7 @@ export class Monitors {
           : `"${runtime.monitor.name}" is a heartbeat monitor: it is checked by its pings, not by mcpwatch`,
       );
     }
-    return this.check(runtime, spec, AbortSignal.timeout(checkBudgetMs(spec)));
+    return this.checker.check(runtime, spec, AbortSignal.timeout(checkBudgetMs(spec)));
   }
 
   /** Writes a transition that is not a check (a pause, a missed heartbeat, a restart) and keeps the view current. */
@@ -349,7 +349,7 @@ export class Monitors {
         id: String(runtime.monitor.id),
         intervalMs: intervalMsOf(spec),
         run: async (signal) => {
-          await this.check(
+          await this.checker.check(
             runtime,
             spec,
             AbortSignal.any([signal, AbortSignal.timeout(checkBudgetMs(spec))]),
@@ -362,89 +362,6 @@ export class Monitors {
 
   private unschedule(runtime: Runtime): void {
     this.scheduler.remove(String(runtime.monitor.id));
-  }
-
-  private check(runtime: Runtime, spec: ProbeSpec, signal: AbortSignal): Promise<ProbeResult> {
-    if (runtime.inFlight) return runtime.inFlight;
-    const run = this.runCheck(runtime, spec, signal).finally(() => {
-      runtime.inFlight = undefined;
-    });
-    runtime.inFlight = run;
-    return run;
-  }
-
-  private async runCheck(runtime: Runtime, spec: ProbeSpec, signal: AbortSignal): Promise<ProbeResult> {
-    const log = this.log.child({ monitor: spec.name, check: randomUUID().slice(0, 8) });
-    runtime.runner ??= this.options.runnerFor(spec, {
-      event: (kind, evidence) => void this.recordRunnerEvent(runtime, kind, evidence),
-    });
-    const result = await runtime.runner.check(signal);
-    // A monitor removed or redefined while its check ran: the answer is about a definition that is gone.
-    if (this.runtimes.get(runtime.monitor.id) !== runtime || runtime.spec !== spec) return result;
-    try {
-      await this.record(runtime, spec, result, log);
-    } catch (error) {
-      log.error({ err: error }, `The check's result could not be stored: ${(error as Error).message}`);
-      return result;
-    }
-    log.debug(
-      { status: result.status, reason: result.reason, ms: Math.round(result.durationMs) },
-      'check finished',
-    );
-    return result;
-  }
-
-  private async record(runtime: Runtime, spec: ProbeSpec, result: ProbeResult, log: Logger): Promise<void> {
-    const hash = result.mcp?.toolsHash;
-    if (hash !== undefined && !this.storedSnapshots.has(hash) && result.mcp?.tools !== undefined) {
-      // Kept under its hash before the state names it, so the diff is always there to read.
-      await this.store.putToolSnapshot(hash, result.mcp.tools, this.now());
-      if (this.storedSnapshots.size >= SNAPSHOTS_REMEMBERED) this.storedSnapshots.clear();
-      this.storedSnapshots.add(hash);
-    }
-    const config = transitionConfigOf(spec);
-    const events = await this.apply(runtime, async (state) => {
-      const previousTools =
-        hash !== undefined && state.toolsHash !== undefined && state.toolsHash !== hash
-          ? ((await this.store.getToolSnapshot(state.toolsHash)) as ToolInfo[] | undefined)
-          : undefined;
-      const next = transition(state, { kind: 'result', result, previousTools }, new Date(this.now()), config);
-      return { ...next, result };
-    });
-    runtime.last = {
-      at: Date.parse(result.startedAt),
-      status: result.status,
-      reason: result.reason ?? null,
-      message: result.message,
-      durationMs: result.durationMs,
-    };
-    this.bus.emit('result', {
-      monitorId: runtime.monitor.id,
-      name: runtime.monitor.name,
-      at: runtime.last.at,
-      status: result.status,
-      reason: result.reason ?? null,
-      message: result.message,
-      durationMs: result.durationMs,
-      state: runtime.status,
-    });
-    // On the check's logger, so an event's line carries the same correlation id as the check's own lines.
-    for (const event of events) {
-      log.info({ event: event.kind, evidence: event.evidence }, eventLine(spec.name, event));
-    }
-  }
-
-  private async recordRunnerEvent(
-    runtime: Runtime,
-    kind: 'process_restarted',
-    evidence: Record<string, unknown>,
-  ): Promise<void> {
-    const at = new Date(this.now()).toISOString();
-    try {
-      await this.apply(runtime, (state) => ({ state, events: [{ kind, at, evidence } as MonitorEvent] }));
-    } catch (error) {
-      this.log.error({ err: error, monitor: runtime.monitor.name }, 'A restart event could not be stored');
-    }
   }
 
   private remember(runtime: Runtime, state: MonitorState): void {
@@ -483,21 +400,4 @@ export class Monitors {
     this.changing = run.catch(() => {});
     return run;
   }
-}
-
-/** Bounds the set of stored tool-list hashes; forgetting one only costs one idempotent write. */
-const SNAPSHOTS_REMEMBERED = 10_000;
-
-/**
- * A check's own timeout bounds it; this outer bound (timeout plus slack for start-up and shutdown of a
- * stdio child) is only there so that no check, whatever a probe does, can hold its slot for ever.
- */
-function checkBudgetMs(spec: ProbeSpec): number {
-  const timeoutMs = (spec as { timeoutMs?: number }).timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return timeoutMs + 15_000;
-}
-
-function eventLine(name: string, event: MonitorEvent): string {
-  const cause = (event.evidence as { cause?: { message?: string } }).cause?.message;
-  return `${name}: ${event.kind}${event.from && event.to ? ` (${event.from} -> ${event.to})` : ''}${cause ? `: ${cause}` : ''}`;
 }
