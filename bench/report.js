@@ -20,6 +20,8 @@ export const GOALS = {
   writesPerSecond: 50_000,
   readMs: 100,
   bytesPerDay: 2048,
+  // Alerting (issue 4).
+  alertP99Ms: 200,
 };
 
 /**
@@ -331,15 +333,87 @@ export function storeVerdicts(st) {
   ];
 }
 
-function verdictTable(vs) {
+/** The alerting figures (bench/alerts.js) beside issue 4's goals. */
+export function alertsVerdicts(a) {
+  const out = [];
+  const ms = (s) => `${f0(s.p99)} ms (${f0(s.p50)}, ${f0(s.max)})`;
+  const l = a.latency;
+  if (l) {
+    out.push(
+      {
+        figure: 'alert latency, failing check that crosses the threshold → webhook received: p99 (p50, max)',
+        value: `${ms(l.down.latency)}; ${f0(l.down.received)} of ${f0(l.monitors)} monitors failing at once, at ${a.plan.latency.intervalSec} s; from the failing HTTP answer ${ms(l.down.sinceAnswer)}`,
+        goal: `< ${GOALS.alertP99Ms} ms`,
+        met: l.down.received === l.monitors && l.down.latency.p99 < GOALS.alertP99Ms,
+        peer: 'not published',
+      },
+      {
+        figure: 'recovery latency, the same way: p99 (p50, max)',
+        value: `${ms(l.recovered.latency)}; ${f0(l.recovered.received)} of ${f0(l.monitors)}`,
+        goal: '–',
+        met: undefined,
+        peer: 'not published',
+      },
+    );
+  }
+  const g = a.grouped;
+  if (g) {
+    const deps = g.monitors - 1;
+    out.push(
+      {
+        figure: `${f0(deps)} monitors with \`dependsOn: [gateway]\` and the gateway down at once: messages received in ${f0(g.seconds)} s`,
+        value: `${f0(g.received)} (${statusText(g.kinds)}), ${f0(g.dependentsMessages)} about dependents; statuses at the end ${statusText(g.statuses)}; the gateway's message named ${g.gatewayListed ?? '–'} dependents (they fell after it was sent)`,
+        goal: 'one grouped message',
+        met: g.received === 1 && g.dependentsMessages === 0 && (g.statuses?.down ?? 0) === g.monitors,
+        peer: 'not published',
+      },
+      {
+        figure: 'scheduler lag p99 (p50, max) during that outage',
+        value: `${f1(g.lag.p99)} ms (${f1(g.lag.p50)}, ${f1(g.lag.max)}) over ${f0(g.lag.count)} starts`,
+        goal: `< ${GOALS.lagP99Ms / 1000} s`,
+        met: g.lag.p99 < GOALS.lagP99Ms,
+        peer: 'not published',
+      },
+      {
+        figure: 'the way back: the gateway and its dependents recover',
+        value: `${f0(g.recovery.received)} messages in ${f1(g.recovery.seconds)} s (${statusText(g.recovery.kinds)}), ${f0(g.recovery.queued)} still queued; scheduler lag p99 ${f1(g.recovery.lag.p99)} ms (max ${f1(g.recovery.lag.max)})`,
+        goal: '–',
+        met: undefined,
+        peer: 'not published',
+      },
+    );
+  }
+  const u = a.ungrouped;
+  if (u) {
+    out.push(
+      {
+        figure: `${f0(u.monitors - 1)} monitors and the gateway, no dependency declared, down at once: down messages delivered`,
+        value: `${f0(u.received)} of ${f0(u.monitors)}, the last ${f1(u.lastAfterFlipMs / 1000)} s after the targets failed, ${f0(u.queued)} still queued; event → webhook p99 ${ms(u.latency)}`,
+        goal: 'every one delivered',
+        met: u.received === u.monitors && u.queued === 0,
+        peer: 'not published',
+      },
+      {
+        figure: 'scheduler lag p99 (p50, max) while they are delivered',
+        value: `${f1(u.lag.p99)} ms (${f1(u.lag.p50)}, ${f1(u.lag.max)}) over ${f0(u.lag.count)} starts`,
+        goal: `< ${GOALS.lagP99Ms / 1000} s`,
+        met: u.lag.p99 < GOALS.lagP99Ms,
+        peer: 'not published',
+      },
+    );
+  }
+  return out;
+}
+
+function verdictTable(vs, peer = `${PEER.name} (quoted from issue 3, not measured here)`) {
   return table(
-    ['figure', 'this run', 'goal', 'verdict', `${PEER.name} (quoted from issue 3, not measured here)`],
+    ['figure', 'this run', 'goal', 'verdict', peer],
     vs.map((v) => [v.figure, v.value, v.goal, v.met === undefined ? '–' : mark(v.met), v.peer]),
   );
 }
 
 function serviceSection(run) {
-  if (!run.service && !run.store) return [];
+  if (!run.service && !run.store && !run.alerts) return [];
   const out = [];
   if (run.service) {
     const p = run.service.plan;
@@ -355,6 +429,14 @@ function serviceSection(run) {
       'Store (SQLite, `bench/store.js` in its own process):',
       '',
       verdictTable(storeVerdicts(run.store)),
+      '',
+    );
+  }
+  if (run.alerts) {
+    out.push(
+      'Alerting (`bench/alerts.js`: http monitors in mcpwatch, a webhook receiver in another process, loopback):',
+      '',
+      verdictTable(alertsVerdicts(run.alerts), `${PEER.name} (its alert latency is not published)`),
       '',
     );
   }

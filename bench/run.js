@@ -1,10 +1,12 @@
 // `npm run bench`: mcpwatch's probe beside the official v2 SDK client (and a hand-written floor), against
 // loopback v2 and v1 SDK servers, all in one run; then the store's figures (bench/store.js) and the service's
-// (bench/service.js: 10,000 monitors, lag, CPU, RSS, restart). Servers, probers and the service each run in
-// their own process; docs/benchmarks.md explains every figure.
+// (bench/service.js: 10,000 monitors, lag, CPU, RSS, restart), then the alerting figures (bench/alerts.js:
+// alert latency, 1,000 monitors going down at once). Servers, probers and the service each run in their own
+// process; docs/benchmarks.md explains every figure.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { describeAlerts, measureAlerts } from './alerts.js';
 import { spawnChild } from './ipc.js';
 import { CLIENT_NAMES, TIMEOUT_MS } from './probers.js';
 import { printReport, writeDoc } from './report.js';
@@ -227,11 +229,14 @@ async function main() {
   const storeFigures = await store();
   const service = await measureService({ quick });
   for (const line of describeService(service)) process.stderr.write(`  ${line}\n`);
+  const alerts = await measureAlerts({ quick });
+  for (const line of describeAlerts(alerts)) process.stderr.write(`  ${line}\n`);
   const run = {
     rows,
     plan: PLAN,
     store: storeFigures,
     service,
+    alerts,
     seconds: (performance.now() - started) / 1000,
     quick,
   };
