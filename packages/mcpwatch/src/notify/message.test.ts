@@ -149,5 +149,6 @@ describe('templates', () => {
     expect(fill('{{a}} and {{b.c}}', { a: 1, b: { c: 'x' } })).toBe('1 and x');
     expect(fill('Reason: {{missing}}\nKept {{a}}', { a: 'yes' })).toBe('Kept yes');
     expect(fill('{{constructor}} {{__proto__.x}}', {})).toBe('');
+    expect(fill('Held: {{list}}\nend', { list: [] })).toBe('end');
   });
 });

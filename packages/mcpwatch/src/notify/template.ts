@@ -11,7 +11,14 @@ export function fill(template: string, context: Record<string, unknown>): string
     const text = line.replace(/\{\{\s*([A-Za-z_][\w.]*)\s*\}\}/g, (_, path: string) => {
       fields++;
       const value = lookup(context, path);
-      if (value === undefined || value === null || value === '') return '';
+      if (
+        value === undefined ||
+        value === null ||
+        value === '' ||
+        (Array.isArray(value) && value.length === 0)
+      ) {
+        return '';
+      }
       filled++;
       return Array.isArray(value) ? value.join(', ') : String(value);
     });

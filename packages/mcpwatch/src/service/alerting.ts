@@ -27,6 +27,11 @@ export type ResolvedChannel =
   | { error: string };
 
 const DAY = 86_400_000;
+const RELEASE_MARGIN_MS = 2_000;
+const MAX_RELEASE_DELAY_MS = 300_000;
+/** Events that begin an unhealthy spell, and those that end one. */
+const OPENING = new Set(['down', 'degraded', 'heartbeat_missed', 'flapping_started']);
+const RESOLVING = new Set(['recovered', 'flapping_stopped', 'incident_resolved']);
 
 const EMPTY: AlertingConfig = {
   channels: {},
@@ -43,6 +48,11 @@ const EMPTY: AlertingConfig = {
 export class Alerting {
   private config: AlertingConfig = EMPTY;
   private apiChannels = new Map<string, ChannelRecord>();
+  /**
+   * Monitors whose current unhealthy spell was held (a parent was down when it began). In memory: after a
+   * restart a held spell's recovery is sent, which tells of an outage nobody heard of, and loses nothing.
+   */
+  private readonly held = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -104,6 +114,10 @@ export class Alerting {
       const parent = this.monitors().byName(name);
       return parent?.status === 'down' || parent?.lastCheck?.status === 'down';
     });
+    // A spell nobody was told about ends as quietly: its recovery is held too.
+    if (RESOLVING.has(event.kind) && this.held.delete(name)) return [];
+    if (parentDown && OPENING.has(event.kind)) this.held.add(name);
+    if (event.kind === 'reminder') this.held.delete(name);
     const channels = channelsFor({
       kind: event.kind,
       priority: priorityOf({ kind: event.kind, evidence: event.evidence as Record<string, unknown> }),
@@ -157,14 +171,16 @@ export class Alerting {
   }
 
   /**
-   * When a monitor recovers, its dependents that are still down were never announced (their alerts were
-   * held): each gets one now, as a reminder of its open incident, so a held alert is never lost.
+   * Called a while after a monitor recovered (its dependents' next checks have run by then): those of its
+   * dependents whose outage was held and which are still down get their alert now, as a reminder of the
+   * open incident, so a held alert is never lost; those that came back with it stay quiet.
    */
   async releaseHeld(parentName: string): Promise<number> {
     const monitors = this.monitors();
     let sent = 0;
     for (const m of monitors.list()) {
-      if (m.status !== 'down' || !monitors.spec(m.id)?.dependsOn.includes(parentName)) continue;
+      if (m.status !== 'down' || !this.held.has(m.name)) continue;
+      if (!monitors.spec(m.id)?.dependsOn.includes(parentName)) continue;
       const runtime = monitors.find(m.id);
       const [incident] = await this.store.listIncidents({ monitorId: m.id, open: true, limit: 1 });
       if (!runtime || !incident) continue;
@@ -188,6 +204,18 @@ export class Alerting {
       sent += events.length;
     }
     return sent;
+  }
+
+  /** How long after `parentName` recovers to look for dependents still down: their slowest interval, and a margin. */
+  releaseDelayMs(parentName: string): number {
+    const monitors = this.monitors();
+    let longest = 0;
+    for (const m of monitors.list()) {
+      if (this.held.has(m.name) && monitors.spec(m.id)?.dependsOn.includes(parentName)) {
+        longest = Math.max(longest, (m.intervalSec ?? 60) * 1000);
+      }
+    }
+    return Math.min(longest + RELEASE_MARGIN_MS, MAX_RELEASE_DELAY_MS);
   }
 
   maintenance(

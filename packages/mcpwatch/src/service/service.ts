@@ -60,6 +60,7 @@ export class Service {
   readonly config: ConfigStatus = { file: null, loadedAt: null, error: null };
   private watcher: ConfigWatcher | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly oneOffs = new Set<NodeJS.Timeout>();
   private lastSweepAt = 0;
   private stopping: Promise<void> | undefined;
 
@@ -99,11 +100,14 @@ export class Service {
     this.bus.on('event', ({ name, event }) => {
       this.dispatcher.wake();
       if (event.kind === 'recovered') {
-        this.alerting
-          .releaseHeld(name)
-          .catch((error: Error) =>
-            options.log.error({ err: error }, `Held alerts could not be released: ${error.message}`),
-          );
+        this.later(this.alerting.releaseDelayMs(name), () =>
+          this.alerting
+            .releaseHeld(name)
+            .then(() => undefined)
+            .catch((error: Error) =>
+              options.log.error({ err: error }, `Held alerts could not be released: ${error.message}`),
+            ),
+        );
       }
     });
   }
@@ -150,7 +154,7 @@ export class Service {
    */
   stop(graceMs = 10_000): Promise<void> {
     this.stopping ??= (async () => {
-      for (const timer of this.timers) clearTimeout(timer);
+      for (const timer of [...this.timers, ...this.oneOffs]) clearTimeout(timer);
       this.watcher?.close();
       await this.monitors.close(graceMs);
       await this.dispatcher.stop(graceMs);
@@ -224,6 +228,17 @@ export class Service {
     } catch (error) {
       this.options.log.error({ err: error }, `Retention failed: ${(error as Error).message}`);
     }
+  }
+
+  /** A one-off task, forgotten once run and cancelled by stop(). */
+  private later(ms: number, task: () => Promise<void>): void {
+    if (this.stopping) return;
+    const timer = setTimeout(() => {
+      this.oneOffs.delete(timer);
+      void task();
+    }, ms);
+    timer.unref();
+    this.oneOffs.add(timer);
   }
 
   /** A repeating task that never overlaps itself and never keeps the process alive on its own. */

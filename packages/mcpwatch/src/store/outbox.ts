@@ -25,8 +25,8 @@ export function backoffMs(attempts: number): number {
  * "unclaimed" test, so when two workers pick the same row the second one's re-check fails and it skips the row.
  * PostgreSQL adds `for update skip locked` so workers take different rows instead of waiting on each other.
  *
- * A row is handed out only when no earlier row of its channel is undelivered (pending, backing off, or held by
- * a worker): one row per channel at a time, in id order, which is the order events were written. A row that
+ * A row is handed out only when it is the first undelivered row of its channel (no earlier one pending, backing
+ * off, or held by a worker): one row per channel at a time, in id order, which is the order events were written. A row that
  * failed for good no longer holds its channel back. In PostgreSQL a concurrent claim sees the earlier row either
  * still undelivered (and skips the later one) or locked by the first claim (and skips it): neither can take a
  * later row while an earlier one is out.
@@ -45,16 +45,16 @@ export async function claimOutbox(
     .where('done_at', 'is', null)
     .where('next_attempt_at', '<=', now)
     .where((eb) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<', staleBefore)]))
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('outbox as earlier')
-            .select('earlier.id')
-            .whereRef('earlier.channel', '=', 'outbox.channel')
-            .whereRef('earlier.id', '<', 'outbox.id')
-            .where('earlier.done_at', 'is', null),
-        ),
-      ),
+    // The head of each channel's undelivered queue. Asked as "the least undelivered id per channel", which the
+    // partial index on undelivered rows answers without reading delivered ones; the earlier form ("no earlier
+    // undelivered row exists") walked every delivered row of a channel for each pending one, and SQLite, not
+    // knowing the table's shape, chose the full index: 364 ms a claim with 10,000 delivered rows.
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('outbox as head')
+        .select((h) => h.fn.min('head.id').as('id'))
+        .where('head.done_at', 'is', null)
+        .groupBy('head.channel'),
     )
     .orderBy('next_attempt_at')
     .orderBy('id')
