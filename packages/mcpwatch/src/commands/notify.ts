@@ -8,8 +8,8 @@ import type { Delivery } from '../notify/notifier.js';
 import { PROVIDERS } from '../notify/providers/index.js';
 import { sendTest } from '../notify/test-message.js';
 import { clean } from '../render.js';
-import { openStore, parseStoreUrl, StoreError } from '../store/index.js';
 import { UsageError } from '../usage-error.js';
+import { openCliStore } from './store-options.js';
 
 interface NotifyTestFlags {
   config: string;
@@ -125,25 +125,8 @@ async function fileChannels(
 }
 
 async function storedChannel(url: string, name: string): Promise<ChannelEntry | undefined> {
-  let location: ReturnType<typeof parseStoreUrl>;
-  try {
-    location = parseStoreUrl(url);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
   // Looking must not create an empty database where a typo pointed.
-  if (location.dialect === 'sqlite' && location.path !== ':memory:' && !existsSync(location.path)) {
-    throw new UsageError(
-      `There is no mcpwatch database at ${location.path}: point --database at the one serve uses`,
-    );
-  }
-  let store: Awaited<ReturnType<typeof openStore>>;
-  try {
-    store = await openStore(url);
-  } catch (error) {
-    if (error instanceof StoreError) throw new UsageError(error.message);
-    throw error;
-  }
+  const store = await openCliStore(url, { hint: 'point --database at the one serve uses' });
   try {
     const channel = await store.getChannel(name);
     return channel && { ...channel.config, type: channel.type };

@@ -9,6 +9,7 @@ import { createLogger } from '../logger.js';
 import { startServer } from '../start-server.js';
 import { StoreError } from '../store/index.js';
 import { UsageError } from '../usage-error.js';
+import { storeOptions, storeUrl } from './store-options.js';
 
 export const DEFAULT_PORT = 7420;
 
@@ -30,8 +31,7 @@ interface ServeFlags {
  */
 export function registerServe(program: Command, context: CliContext): void {
   const env = context.env;
-  program
-    .command('serve')
+  storeOptions(program.command('serve'), env)
     .summary('run the monitoring service: checks, history, incidents, API')
     .description(
       'Watch the monitors of mcpwatch.yaml and those created through the API around the clock, keep their history and incidents, and serve the REST API, heartbeat URLs and health endpoints.',
@@ -46,16 +46,6 @@ export function registerServe(program: Command, context: CliContext): void {
       '--host <address>',
       'address to listen on; 0.0.0.0 for every interface (MCPWATCH_HOST)',
       env.MCPWATCH_HOST ?? '127.0.0.1',
-    )
-    .option(
-      '--data <dir>',
-      'folder of the embedded SQLite database (MCPWATCH_DATA)',
-      env.MCPWATCH_DATA ?? './data',
-    )
-    .option(
-      '--database <url>',
-      'sqlite:<path> or postgres://user@host:5432/db instead of the embedded default (MCPWATCH_DATABASE)',
-      env.MCPWATCH_DATABASE,
     )
     .option(
       '-c, --config <file>',
@@ -97,7 +87,7 @@ async function serve(flags: ServeFlags, context: CliContext): Promise<number> {
   const configFile =
     flags.config ?? fleet?.configFile ?? (existsSync('mcpwatch.yaml') ? 'mcpwatch.yaml' : undefined);
   const data = fleet ? path.join(flags.data, 'example') : flags.data;
-  const database = flags.database ?? `sqlite:${path.join(data, 'mcpwatch.db')}`;
+  const database = storeUrl({ ...flags, data });
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({

@@ -1,21 +1,11 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Status } from '@mcpwatch/probe';
 import { type Command, Option } from 'commander';
 import { type Paint, paint, wantsColor } from '../ansi.js';
 import type { CliContext } from '../cli-context.js';
 import { exitCodeFor } from '../exit-codes.js';
 import { clean } from '../render.js';
-import {
-  type Monitor,
-  openStore,
-  parseStoreUrl,
-  redactUrl,
-  type Store,
-  type StoredResult,
-  StoreError,
-} from '../store/index.js';
-import { UsageError } from '../usage-error.js';
+import { type Monitor, redactUrl, type Store, type StoredResult } from '../store/index.js';
+import { openCliStore, storeOptions, storeUrl } from './store-options.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -55,21 +45,10 @@ export interface MonitorStatus {
  */
 export function registerStatus(program: Command, context: CliContext): void {
   const env = context.env;
-  program
-    .command('status')
+  storeOptions(program.command('status'), env)
     .summary('a table of the monitors: state, uptime, latency, last reason')
     .description(
       "Show every monitor's state, how long it has been in it, its uptime over 24 hours and 7 days, its latency and its last check's reason, read from the store that `mcpwatch serve` writes. Exits 0 when all are up, 1 when any is degraded, 2 when any is down.",
-    )
-    .option(
-      '--data <dir>',
-      'folder of the embedded SQLite database (MCPWATCH_DATA)',
-      env.MCPWATCH_DATA ?? './data',
-    )
-    .option(
-      '--database <url>',
-      'sqlite:<path> or postgres://user@host:5432/db instead of the embedded default (MCPWATCH_DATABASE)',
-      env.MCPWATCH_DATABASE,
     )
     .option('--group <name>', 'only the monitors of this group')
     .addOption(new Option('--state <state>', 'only the monitors in this state').choices(STATES))
@@ -81,7 +60,10 @@ export function registerStatus(program: Command, context: CliContext): void {
 }
 
 async function status(flags: StatusFlags, context: CliContext): Promise<number> {
-  const store = await open(flags.database ?? `sqlite:${path.join(flags.data, 'mcpwatch.db')}`);
+  const store = await openCliStore(storeUrl(flags), {
+    // A reader must not create the database it was pointed at: a typo in --data would show an empty, healthy list.
+    hint: 'start `mcpwatch serve` first, or point --data or --database at the one it uses',
+  });
   let monitors: MonitorStatus[];
   try {
     monitors = await read(store, Date.now());
@@ -99,27 +81,6 @@ async function status(flags: StatusFlags, context: CliContext): Promise<number> 
     context.stdout.write(renderStatus(shown, Date.now(), paint(color)));
   }
   return exitCodeFor(shown.flatMap((m) => (isStatus(m.state) ? [m.state] : [])));
-}
-
-/** A reader must not create the database it was pointed at: a typo in --data would show an empty, healthy list. */
-async function open(url: string): Promise<Store> {
-  let location: ReturnType<typeof parseStoreUrl>;
-  try {
-    location = parseStoreUrl(url);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (location.dialect === 'sqlite' && location.path !== ':memory:' && !existsSync(location.path)) {
-    throw new UsageError(
-      `There is no mcpwatch database at ${location.path}: start \`mcpwatch serve\` first, or point --data or --database at the one it uses`,
-    );
-  }
-  try {
-    return await openStore(url);
-  } catch (error) {
-    if (error instanceof StoreError) throw new UsageError(error.message);
-    throw error;
-  }
 }
 
 async function read(store: Store, now: number): Promise<MonitorStatus[]> {

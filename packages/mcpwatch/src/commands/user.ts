@@ -6,8 +6,9 @@ import { ROLES } from '../auth/roles.js';
 import { addUser, changePassword, changeRole, removeUser, UserError, userNamed } from '../auth/users.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
-import { DEFAULT_DATABASE_URL, openStore, type Role, type Store, StoreError } from '../store/index.js';
+import { DEFAULT_DATABASE_URL, type Role, type Store } from '../store/index.js';
 import { UsageError } from '../usage-error.js';
+import { openCliStore } from './store-options.js';
 
 export const DATABASE_VARIABLE = 'MCPWATCH_DATABASE';
 
@@ -91,13 +92,7 @@ async function withStore(
   fn: (store: Store) => Promise<void>,
 ) {
   const url = flags.database ?? (context.env[DATABASE_VARIABLE] || DEFAULT_DATABASE_URL);
-  let store: Store;
-  try {
-    store = await openStore(url);
-  } catch (error) {
-    if (error instanceof StoreError) throw new UsageError(error.message);
-    throw error;
-  }
+  const store = await openCliStore(url);
   try {
     await fn(store);
   } catch (error) {
