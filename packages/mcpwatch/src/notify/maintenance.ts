@@ -36,7 +36,18 @@ function covers(window: Maintenance, at: number): boolean {
   }
   if (window.schedule === undefined || window.durationMin === undefined) return false;
   // The run at `at` itself counts as started: look back from just after it.
-  const cron = new Cron(window.schedule, { timezone: window.timezone, paused: true });
-  const [started] = cron.previousRuns(1, new Date(at + 1));
+  const [started] = cronOf(window, window.schedule).previousRuns(1, new Date(at + 1));
   return started !== undefined && at < started.getTime() + window.durationMin * 60_000;
+}
+
+/** Parsed once per window: routing asks on every event, and a monitor list on every monitor. */
+const crons = new WeakMap<Maintenance, Cron>();
+
+function cronOf(window: Maintenance, schedule: string): Cron {
+  let cron = crons.get(window);
+  if (!cron) {
+    cron = new Cron(schedule, { timezone: window.timezone, paused: true });
+    crons.set(window, cron);
+  }
+  return cron;
 }

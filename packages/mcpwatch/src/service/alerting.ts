@@ -9,9 +9,11 @@ import { PROVIDERS } from '../notify/providers/index.js';
 import { nextReminderAt } from '../notify/reminders.js';
 import { channelsFor } from '../notify/routing.js';
 import type { MonitorEvent } from '../state/index.js';
-import type { ChannelRecord, OutboxItem, Store } from '../store/index.js';
-import type { MonitorSpec } from './monitor-spec.js';
+import type { ChannelRecord, Incident, OutboxItem, Store } from '../store/index.js';
+import { intervalMsOf, type MonitorSpec } from './monitor-spec.js';
+import type { Runtime } from './monitor-view.js';
 import type { Monitors } from './monitors.js';
+import { isProbed } from './run-check.js';
 
 type AlertingConfig = Pick<Config, 'channels' | 'routes' | 'maintenance' | 'alerting'>;
 
@@ -111,8 +113,8 @@ export class Alerting {
     // A parent whose last check failed counts too: it may not have reached consecutiveFails yet, and its
     // children, checked in the same minute, would otherwise alert before it.
     const parentDown = spec.dependsOn.some((name) => {
-      const parent = this.monitors().byName(name);
-      return parent?.status === 'down' || parent?.lastCheck?.status === 'down';
+      const parent = this.monitors().findByName(name);
+      return parent?.status === 'down' || parent?.last?.status === 'down';
     });
     // A spell nobody was told about ends as quietly: its recovery is held too.
     if (RESOLVING.has(event.kind) && this.held.delete(name)) return [];
@@ -146,26 +148,10 @@ export class Alerting {
     for (const incident of await this.store.listIncidents({ open: true, limit: 1000 })) {
       const runtime = monitors.find(incident.monitorId);
       if (!runtime) continue;
-      const earlier = await this.store.listEvents({
-        monitorId: incident.monitorId,
-        kinds: ['reminder'],
-        from: incident.openedAt,
-        limit: 1000,
-      });
-      const due = nextReminderAt(incident.openedAt, earlier.length, this.config.alerting);
+      const earlier = await this.remindersSent(incident);
+      const due = nextReminderAt(incident.openedAt, earlier, this.config.alerting);
       if (due === undefined || now < due) continue;
-      const evidence = {
-        incidentId: incident.id,
-        openedAt: new Date(incident.openedAt).toISOString(),
-        count: earlier.length + 1,
-        ...(runtime.last ? { cause: runtime.last.message } : {}),
-      };
-      // Written at the time it is sent: `now` only decides what is due (a sweep may run late).
-      const at = new Date().toISOString();
-      const events = await monitors.apply(runtime, (state) =>
-        state.incidentOpen ? { state, events: [{ kind: 'reminder', at, evidence }] } : undefined,
-      );
-      sent += events.length;
+      sent += await this.remind(runtime, incident, earlier, {});
     }
     return sent;
   }
@@ -176,45 +162,63 @@ export class Alerting {
    * open incident, so a held alert is never lost; those that came back with it stay quiet.
    */
   async releaseHeld(parentName: string): Promise<number> {
-    const monitors = this.monitors();
     let sent = 0;
-    for (const m of monitors.list()) {
-      if (m.status !== 'down' || !this.held.has(m.name)) continue;
-      if (!monitors.spec(m.id)?.dependsOn.includes(parentName)) continue;
-      const runtime = monitors.find(m.id);
-      const [incident] = await this.store.listIncidents({ monitorId: m.id, open: true, limit: 1 });
-      if (!runtime || !incident) continue;
-      const earlier = await this.store.listEvents({
-        monitorId: m.id,
-        kinds: ['reminder'],
-        from: incident.openedAt,
-        limit: 1000,
+    for (const runtime of this.monitors().dependentsOf(parentName)) {
+      if (runtime.status !== 'down' || !this.held.has(runtime.monitor.name)) continue;
+      const [incident] = await this.store.listIncidents({
+        monitorId: runtime.monitor.id,
+        open: true,
+        limit: 1,
       });
-      const evidence = {
-        incidentId: incident.id,
-        openedAt: new Date(incident.openedAt).toISOString(),
-        count: earlier.length + 1,
+      if (!incident) continue;
+      sent += await this.remind(runtime, incident, await this.remindersSent(incident), {
         heldFor: parentName,
-        ...(runtime.last ? { cause: runtime.last.message } : {}),
-      };
-      const at = new Date().toISOString();
-      const events = await monitors.apply(runtime, (state) =>
-        state.incidentOpen ? { state, events: [{ kind: 'reminder', at, evidence }] } : undefined,
-      );
-      sent += events.length;
+      });
     }
     return sent;
   }
 
+  private async remindersSent(incident: Incident): Promise<number> {
+    const earlier = await this.store.listEvents({
+      monitorId: incident.monitorId,
+      kinds: ['reminder'],
+      from: incident.openedAt,
+      limit: 1000,
+    });
+    return earlier.length;
+  }
+
+  /** Writes one reminder of an open incident; 0 when the incident closed meanwhile. */
+  private async remind(
+    runtime: Runtime,
+    incident: Incident,
+    earlier: number,
+    extra: { heldFor?: string },
+  ): Promise<number> {
+    const evidence = {
+      incidentId: incident.id,
+      openedAt: new Date(incident.openedAt).toISOString(),
+      count: earlier + 1,
+      ...extra,
+      ...(runtime.last ? { cause: runtime.last.message } : {}),
+    };
+    // Written at the time it is sent: a sweep's `now` only decides what is due (it may run late).
+    const at = new Date().toISOString();
+    const events = await this.monitors().apply(runtime, (state) =>
+      state.incidentOpen ? { state, events: [{ kind: 'reminder', at, evidence }] } : undefined,
+    );
+    return events.length;
+  }
+
   /** How long after `parentName` recovers to look for dependents still down: their slowest interval, and a margin. */
   releaseDelayMs(parentName: string): number {
-    const monitors = this.monitors();
-    let longest = 0;
-    for (const m of monitors.list()) {
-      if (this.held.has(m.name) && monitors.spec(m.id)?.dependsOn.includes(parentName)) {
-        longest = Math.max(longest, (m.intervalSec ?? 60) * 1000);
-      }
-    }
+    const held = this.monitors()
+      .dependentsOf(parentName)
+      .filter((r) => this.held.has(r.monitor.name));
+    const longest = Math.max(
+      0,
+      ...held.map((r) => (r.spec && isProbed(r.spec) ? intervalMsOf(r.spec) : 60_000)),
+    );
     return Math.min(longest + RELEASE_MARGIN_MS, MAX_RELEASE_DELAY_MS);
   }
 
@@ -228,9 +232,9 @@ export class Alerting {
   /** The message of an outbox row, rebuilt from its event and what is known of the monitor now. */
   async notificationFor(item: OutboxItem): Promise<Notification | undefined> {
     const monitors = this.monitors();
-    const view = monitors.find(item.event.monitorId);
-    if (!view) return undefined;
-    const spec = view.spec;
+    const runtime = monitors.find(item.event.monitorId);
+    if (!runtime) return undefined;
+    const spec = runtime.spec;
     const resolved = this.resolveChannel(item.channel);
     const incidents = await this.store.listIncidents({ monitorId: item.event.monitorId, limit: 5 });
     const incident = incidents.find(
@@ -239,9 +243,9 @@ export class Alerting {
     const dependentsDown =
       item.event.kind === 'down' || item.event.kind === 'reminder'
         ? monitors
-            .list()
-            .filter((m) => m.status === 'down' && monitors.spec(m.id)?.dependsOn.includes(view.monitor.name))
-            .map((m) => m.name)
+            .dependentsOf(runtime.monitor.name)
+            .filter((r) => r.status === 'down')
+            .map((r) => r.monitor.name)
         : [];
     const alarming = ['down', 'degraded', 'reminder'].includes(item.event.kind);
     const usual = alarming
@@ -250,11 +254,11 @@ export class Alerting {
     return buildNotification(
       item.event,
       {
-        id: view.monitor.id,
-        name: view.monitor.name,
+        id: runtime.monitor.id,
+        name: runtime.monitor.name,
         group: spec?.group ?? null,
         tags: spec?.tags ?? [],
-        target: view.monitor.target,
+        target: runtime.monitor.target,
         alertMessage: spec?.alertMessage,
         recoveryMessage: spec?.recoveryMessage,
         templates: spec?.templates,
@@ -265,7 +269,7 @@ export class Alerting {
         dependentsDown,
         incidentId: incident?.id ?? null,
         ...(alarming ? { tools: await this.lastTools(item.event.monitorId) } : {}),
-        latencyMs: alarming ? (view.last?.durationMs ?? null) : null,
+        latencyMs: alarming ? (runtime.last?.durationMs ?? null) : null,
         usualLatencyMs: usual?.latency.p50Ms ?? null,
       },
     );

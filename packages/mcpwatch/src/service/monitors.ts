@@ -46,6 +46,8 @@ export interface SyncReport {
  */
 export class Monitors {
   private readonly runtimes = new Map<number, Runtime>();
+  /** The same runtimes by name: routing looks parents up by name on every event. */
+  private readonly named = new Map<string, Runtime>();
   private readonly store: Store;
   private readonly scheduler: Scheduler;
   private readonly bus: LiveBus;
@@ -149,9 +151,18 @@ export class Monitors {
   }
 
   byName(name: string): MonitorView | undefined {
-    for (const runtime of this.runtimes.values())
-      if (runtime.monitor.name === name) return this.viewOf(runtime);
-    return undefined;
+    const runtime = this.named.get(name);
+    return runtime && this.viewOf(runtime);
+  }
+
+  /** The runtime of the monitor with this name (names are unique), for collaborators in this folder. */
+  findByName(name: string): Runtime | undefined {
+    return this.named.get(name);
+  }
+
+  /** The monitors that declare `dependsOn: [name]`. */
+  dependentsOf(name: string): Runtime[] {
+    return [...this.runtimes.values()].filter((r) => r.spec?.dependsOn.includes(name));
   }
 
   create(spec: MonitorSpec): Promise<MonitorView> {
@@ -306,6 +317,7 @@ export class Monitors {
       this.log.error({ monitor: monitor.name }, `Monitor "${monitor.name}" is not checked: ${parsed.error}`);
     }
     this.runtimes.set(monitor.id, runtime);
+    this.named.set(monitor.name, runtime);
     this.schedule(runtime, runtime.spec && firstRunIn?.(runtime.spec));
     return runtime;
   }
@@ -337,6 +349,7 @@ export class Monitors {
   private async drop(runtime: Runtime): Promise<void> {
     this.unschedule(runtime);
     this.runtimes.delete(runtime.monitor.id);
+    this.named.delete(runtime.monitor.name);
     await runtime.runner?.close();
     await this.store.deleteMonitor(runtime.monitor.id);
   }
