@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnChild } from './ipc.js';
+import { killAll, percentile, start, terminate, within } from './children.js';
 
 const RECEIVER = fileURLToPath(new URL('./alerts-receiver.js', import.meta.url));
 const CHILD = fileURLToPath(new URL('./service-child.js', import.meta.url));
@@ -43,48 +43,9 @@ export function alertsPlan(quick) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function percentile(sorted, q) {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
-
 function summary(xs) {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   return { count: s.length, p50: percentile(s, 0.5), p99: percentile(s, 0.99), max: s.at(-1) ?? Number.NaN };
-}
-
-/** Every child this run started, killed on any way out. */
-const children = new Set();
-function killAll() {
-  for (const c of children) {
-    try {
-      c.child.kill('SIGKILL');
-    } catch {}
-  }
-  children.clear();
-}
-process.on('exit', killAll);
-
-function start(file, args, execArgv = []) {
-  const c = spawnChild(file, args, execArgv);
-  children.add(c);
-  c.child.once('exit', () => children.delete(c));
-  return c;
-}
-
-/** Resolves with `promise`, or rejects naming `what` after `ms`. */
-async function within(promise, ms, what) {
-  let timer;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} took more than ${ms / 1000} s`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** mcpwatch.yaml: one webhook channel, one route sending it everything, and the given monitors. */
@@ -139,9 +100,7 @@ async function startService(dir, name, monitors, receiver, progress) {
 /** SIGTERM, as `mcpwatch serve` is stopped, then the process is waited for. */
 async function stopService(service) {
   service.closeDb();
-  const exited = new Promise((resolve) => service.child.once('exit', resolve));
-  service.child.kill('SIGTERM');
-  await within(exited, 30_000, 'stopping the service');
+  await terminate(service);
 }
 
 /**

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnChild } from './ipc.js';
+import { killAll, percentile, start, terminate, within } from './children.js';
 
 const FIXTURE = fileURLToPath(new URL('./service-fixture.js', import.meta.url));
 const CHILD = fileURLToPath(new URL('./service-child.js', import.meta.url));
@@ -52,45 +52,6 @@ function cpuOf(pid) {
     return (Number(fields[11]) + Number(fields[12])) / clockTick;
   } catch {
     return undefined;
-  }
-}
-
-function percentile(sorted, q) {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
-
-/** Every child this run started, killed on any way out. */
-const children = new Set();
-function killAll() {
-  for (const c of children) {
-    try {
-      c.child.kill('SIGKILL');
-    } catch {}
-  }
-  children.clear();
-}
-process.on('exit', killAll);
-
-function start(file, args) {
-  const c = spawnChild(file, args);
-  children.add(c);
-  c.child.once('exit', () => children.delete(c));
-  return c;
-}
-
-/** Resolves with `promise`, or rejects naming `what` after `ms`. */
-async function within(promise, ms, what) {
-  let timer;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} took more than ${ms / 1000} s`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -199,9 +160,7 @@ async function measureWindow(service, fixture, plan) {
 /** Sends SIGTERM and waits for the process to end; returns how long it took. */
 async function stopService(service) {
   const t = performance.now();
-  const exited = new Promise((resolve) => service.child.once('exit', resolve));
-  service.child.kill('SIGTERM');
-  await within(exited, 30_000, 'stopping the service');
+  await terminate(service);
   return performance.now() - t;
 }
 
