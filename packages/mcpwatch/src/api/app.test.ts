@@ -7,6 +7,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExampleServer, startExampleServer } from '../demo/example-server.js';
 import { type RunningServer, startServer } from '../start-server.js';
+import { until } from '../test-fixtures/until.js';
 
 /**
  * The service end to end over HTTP: a real SQLite file, real probes against loopback servers, the API as a
@@ -32,18 +33,6 @@ async function api(method: string, url: string, body?: unknown, headers: Record<
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
-}
-
-async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  let last: T = await read();
-  while (!ok(last)) {
-    if (Date.now() > deadline)
-      throw new Error(`Timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    last = await read();
-  }
-  return last;
 }
 
 const monitorNamed = async (name: string) =>

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monitorSchema } from '../config/monitor-schema.js';
 import { openStore, redactUrl } from '../store/index.js';
+import { until } from '../test-fixtures/until.js';
 import { Service } from './service.js';
 
 /**
@@ -27,16 +28,6 @@ async function query(text: string): Promise<string | undefined> {
 
 const unreachable = await query('select 1');
 const schema = `svc_${randomBytes(6).toString('hex')}`;
-
-async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 if (unreachable === undefined) {
   describe('the service on PostgreSQL', () => {
