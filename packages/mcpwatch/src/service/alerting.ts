@@ -105,6 +105,39 @@ export class Alerting {
     }
   }
 
+  isChannel(name: string): boolean {
+    return name in this.config.channels || this.apiChannels.has(name);
+  }
+
+  /**
+   * Names in the rules that point at nothing, each with what to do: said when a config is applied, rather
+   * than discovered when an outage is not announced.
+   */
+  danglingReferences(specs: readonly MonitorSpec[], isMonitor: (name: string) => boolean): string[] {
+    const problems: string[] = [];
+    const routed = new Set([
+      ...this.config.routes.flatMap((r) => r.channels),
+      ...specs.flatMap((s) => s.notify ?? []),
+    ]);
+    for (const channel of routed) {
+      if (!this.isChannel(channel)) {
+        problems.push(
+          `channel "${channel}" is named by a route or a notify list but not defined: add it under channels:`,
+        );
+      }
+    }
+    for (const spec of specs) {
+      for (const parent of spec.dependsOn) {
+        if (!isMonitor(parent)) {
+          problems.push(
+            `${spec.name}: dependsOn names "${parent}", which is not a monitor: its alerts are never held`,
+          );
+        }
+      }
+    }
+    return problems;
+  }
+
   /** The channels `event` goes to, decided when it is written; an unknown channel name is logged, not sent. */
   route(spec: MonitorSpec | undefined, name: string, event: MonitorEvent): string[] {
     if (!spec) return [];
@@ -128,7 +161,7 @@ export class Alerting {
       inMaintenance: this.maintenance(monitor, at) !== undefined,
       parentDown,
     });
-    const known = channels.filter((c) => c in this.config.channels || this.apiChannels.has(c));
+    const known = channels.filter((c) => this.isChannel(c));
     if (known.length < channels.length) {
       this.log.warn(
         { monitor: name, channels: channels.filter((c) => !known.includes(c)) },

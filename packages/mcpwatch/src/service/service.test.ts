@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigWatcher } from '../config/watch-config.js';
 import { providerServer } from '../notify/test-fixtures.js';
 import { openStore } from '../store/index.js';
+import { until } from '../test-fixtures/until.js';
 import { Service } from './service.js';
 
 const FAILS_LATER = fileURLToPath(
@@ -47,16 +48,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-async function until<T>(what: string, read: () => T | Promise<T>, ok: (value: T) => boolean, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('the service', () => {
@@ -153,6 +144,29 @@ describe('the service', () => {
     } finally {
       await new Promise((resolve) => listener.close(resolve));
     }
+  });
+
+  it('names routes, notify lists and dependsOn that point at nothing', async () => {
+    const { service } = await start(
+      [
+        'channels:',
+        '  team: { type: webhook, url: "http://127.0.0.1:1/hook" }',
+        'routes:',
+        '  - { channels: [team, pagr] }',
+        'monitors:',
+        '  - { kind: tcp, name: a, target: "127.0.0.1:1", intervalSec: 60, notify: [mail], dependsOn: [gatway] }',
+        '',
+      ].join('\n'),
+    );
+    const specs = service.monitors
+      .list()
+      .map((m) => service.monitors.spec(m.id))
+      .filter((s) => s !== undefined);
+    expect(service.alerting.danglingReferences(specs, (n) => !!service.monitors.findByName(n))).toEqual([
+      'channel "pagr" is named by a route or a notify list but not defined: add it under channels:',
+      'channel "mail" is named by a route or a notify list but not defined: add it under channels:',
+      'a: dependsOn names "gatway", which is not a monitor: its alerts are never held',
+    ]);
   });
 
   it('restarts a kept-alive stdio server that dies, and records the restart as an event', async () => {

@@ -198,6 +198,12 @@ export class Service {
         `mcpwatch.yaml names "${name}", but a monitor created through the API has that name: rename one of them`,
       );
     }
+    for (const problem of this.alerting.danglingReferences(
+      config.monitors,
+      (n) => !!this.monitors.findByName(n),
+    )) {
+      log.warn(`mcpwatch.yaml: ${problem}`);
+    }
     return report;
   }
 
