@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigWatcher } from '../config/watch-config.js';
 import { providerServer } from '../notify/test-fixtures.js';
 import { openStore } from '../store/index.js';
+import { freePort } from '../test-fixtures/free-port.js';
 import { until } from '../test-fixtures/until.js';
 import { Service } from './service.js';
 
@@ -40,14 +41,6 @@ async function start(yaml: string): Promise<{ file: string; service: Service }> 
     config: await ConfigWatcher.start(file, { source: { env: {} } }),
   });
   return { file, service };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('the service', () => {

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../test-fixtures/free-port.js';
 import { downNotification, providerServer } from '../test-fixtures.js';
 import { type AlertmanagerAlert, alertmanager, alertnameOf, severityOf } from './alertmanager.js';
 
@@ -321,14 +321,6 @@ if (existsSync(BINARY)) {
   describe.skip('alertmanager: against the real Alertmanager (not installed)', () => {
     it('runs against Debian’s prometheus-alertmanager', () => {});
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Polls /-/ready until Alertmanager answers 200; fails with its output if it exits or stays unready. */

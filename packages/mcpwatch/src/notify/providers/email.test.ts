@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../test-fixtures/free-port.js';
 import { downNotification } from '../test-fixtures.js';
 import { classify, type EmailConfig, email, escapeHtml } from './email.js';
 
@@ -294,11 +295,3 @@ describe('email: sending through a real SMTP server', () => {
     expect(classify({ code: 'ETLS', message: 'bad certificate' }, 'h', false).permanent).toBe(true);
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
