@@ -1,0 +1,2 @@
+// @mcpwatch/instrument: every public export is named here.
+export {};
