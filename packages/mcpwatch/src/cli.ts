@@ -9,6 +9,7 @@ import { registerProbe } from './commands/probe.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerUser } from './commands/user.js';
+import { registerWrap } from './commands/wrap.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
 
@@ -31,6 +32,7 @@ export function createProgram(context: CliContext): Command {
   registerStatus(program, context);
   registerUser(program, context);
   registerNotify(program, context);
+  registerWrap(program, context);
   configureErrors(program, context);
   return program;
 }
