@@ -40,10 +40,13 @@ describe('Observer', () => {
     server({ jsonrpc: '2.0', id: 1, result: { content: [], isError: true } });
     server({ jsonrpc: '2.0', id: 2, error: { code: -32602, message: 'unknown tool' } });
     server({ jsonrpc: '2.0', id: 3, error: { code: -32601, message: 'not found' } });
+    client({ jsonrpc: '2.0', id: 4, method: 'resources/read', params: { uri: 'x:y' } });
+    server({ jsonrpc: '2.0', id: 4, error: { code: -32002, message: 'no such resource' } });
     expect(seen.map((e) => [e.method, e.tool, e.ok, e.errorType])).toEqual([
       ['tools/call', 'a', false, 'tool_error'],
-      ['tools/call', 'b', false, '-32602'],
-      ['nope', undefined, false, '-32601'],
+      ['tools/call', 'b', false, 'invalid_params'],
+      ['nope', undefined, false, 'method_not_found'],
+      ['resources/read', undefined, false, '-32002'],
     ]);
   });
 

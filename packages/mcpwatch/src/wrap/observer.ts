@@ -17,7 +17,10 @@ export interface Exchange {
   uri?: string;
   /** False for a JSON-RPC error, and for a tools/call whose result says `isError: true`. */
   ok: boolean;
-  /** The JSON-RPC error code as text (`-32602`), or `tool_error` for an `isError` result (OpenTelemetry's error.type). */
+  /**
+   * `tool_error` for an `isError` result; for a JSON-RPC error, the name of a standard code
+   * (`invalid_params`) or else the code as text (`-32002`), as OpenTelemetry's error.type has it.
+   */
   errorType?: string;
   seconds: number;
 }
@@ -119,7 +122,10 @@ export class Observer {
     const error = asObject(m.error);
     if (error !== undefined || 'error' in m) {
       exchange.ok = false;
-      exchange.errorType = typeof error?.code === 'number' ? String(error.code) : 'jsonrpc_error';
+      exchange.errorType =
+        typeof error?.code === 'number'
+          ? (JSON_RPC_ERRORS[error.code] ?? String(error.code))
+          : 'jsonrpc_error';
     } else if (request.method === 'tools/call' && asObject(m.result)?.isError === true) {
       exchange.ok = false;
       exchange.errorType = 'tool_error';
@@ -141,6 +147,15 @@ export class Observer {
     }
   }
 }
+
+/** The standard JSON-RPC codes by the short names `@mcpwatch/instrument` uses for `mcp_errors_total{type}`. */
+const JSON_RPC_ERRORS: Record<number, string> = {
+  [-32700]: 'parse_error',
+  [-32600]: 'invalid_request',
+  [-32601]: 'method_not_found',
+  [-32602]: 'invalid_params',
+  [-32603]: 'internal_error',
+};
 
 /** Ids are strings or numbers, and `1` and `"1"` are different requests. */
 function idKey(id: unknown): string | undefined {
