@@ -24,6 +24,8 @@ export interface MessageOptions {
   channelTemplates?: Templates | undefined;
   /** Monitors depending on this one that are down too: their alerts were held and are listed here. */
   dependentsDown?: string[];
+  /** Why this message was held before it was released (it comes late): said in the message. */
+  heldReason?: string | null;
   /** The incident the event belongs to, so every message about it shares one deduplication key. */
   incidentId?: number | null;
   /** The tools the server exported at its last check that reached them: what the AI loses while it is down. */
@@ -108,7 +110,7 @@ const DEFAULTS: Record<string, { title: string; body: string }> = {
   },
   reminder: {
     title: '{{monitor.name}} is still down',
-    body: 'Down since {{openedAt}} (reminder {{count}}).\nIts alerts were held while {{heldFor}} was down; {{heldFor}} is back, this one is not.\n{{cause}}\nTools it exported: {{tools}}\nAlso down, alerts held: {{dependentsDown}}',
+    body: 'Down since {{openedAt}} (reminder {{count}}).\n{{cause}}\nTools it exported: {{tools}}\nAlso down, alerts held: {{dependentsDown}}',
   },
   heartbeat_missed: {
     title: '{{monitor.name}}: heartbeat missed',
@@ -148,7 +150,11 @@ export function buildNotification(
         : undefined;
   const chosen = options.channelTemplates?.[event.kind] ?? monitor.templates?.[event.kind];
   const title = fill(chosen?.title ?? fallback.title, context);
-  const body = fill(chosen?.body ?? seedBody ?? fallback.body, context);
+  const filled = fill(chosen?.body ?? seedBody ?? fallback.body, context);
+  // Whatever the template, a late message says why it is late.
+  const body = options.heldReason
+    ? `${filled}\nSent late: held while ${options.heldReason}; still failing after that.`.trim()
+    : filled;
   const link = options.baseUrl ? `${options.baseUrl.replace(/\/$/, '')}/monitors/${monitor.id}` : undefined;
   return {
     kind: event.kind,

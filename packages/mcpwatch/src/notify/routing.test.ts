@@ -15,8 +15,6 @@ const base: RoutingInput = {
   priority: 9,
   monitor,
   routes,
-  inMaintenance: false,
-  parentDown: false,
 };
 
 describe('routing', () => {
@@ -34,15 +32,6 @@ describe('routing', () => {
     expect(channelsFor({ ...base, kind: 'paused' })).toEqual([]);
     const asked = [routeSchema.parse({ kinds: ['paused'], channels: ['audit'] })];
     expect(channelsFor({ ...base, kind: 'paused', routes: asked })).toEqual(['audit']);
-  });
-
-  it('holds everything in maintenance, and a dependent’s status while its parent is down', () => {
-    expect(channelsFor({ ...base, inMaintenance: true })).toEqual([]);
-    expect(channelsFor({ ...base, parentDown: true })).toEqual([]);
-    expect(channelsFor({ ...base, parentDown: true, kind: 'tools_changed', priority: 6 })).toEqual([
-      'owner',
-      'slack',
-    ]);
   });
 });
 

@@ -4,7 +4,10 @@ import { inScope, type Scoped } from './maintenance.js';
 /** Pausing and resuming are someone's own action: announced only to routes that ask for them. */
 const QUIET_BY_DEFAULT = new Set(['paused', 'resumed']);
 
-/** Status events a dependent holds while a monitor it depends on is down: the parent's alert speaks for it. */
+/**
+ * Status events held during a maintenance window and while a monitor it depends on is down (the parent's
+ * alert speaks for it). Tool-list changes, releases and certificates are told whatever the status.
+ */
 export const HELD_WHILE_PARENT_DOWN = new Set([
   'down',
   'degraded',
@@ -12,6 +15,7 @@ export const HELD_WHILE_PARENT_DOWN = new Set([
   'heartbeat_missed',
   'flapping_started',
   'flapping_stopped',
+  'reminder',
 ]);
 
 export interface RoutingInput {
@@ -19,20 +23,14 @@ export interface RoutingInput {
   priority: number;
   monitor: Scoped & { notify?: readonly string[] | undefined };
   routes: readonly Route[];
-  /** In a maintenance window: alerts are held (the monitor shows maintenance, not downtime). */
-  inMaintenance: boolean;
-  /** A monitor this one depends on is down. */
-  parentDown: boolean;
 }
 
 /**
  * The channels an event goes to: the monitor's own `notify` list and every route that matches, each
- * channel once, in the order named. Nothing during maintenance; nothing for a dependent's status while a
- * monitor it depends on is down (its parent's message lists it instead).
+ * channel once, in the order named. Whether they are held (maintenance, a parent down) is decided beside
+ * this, by the alerting: held rows are still written, to be released if the outage outlives the hold.
  */
 export function channelsFor(input: RoutingInput): string[] {
-  if (input.inMaintenance) return [];
-  if (input.parentDown && HELD_WHILE_PARENT_DOWN.has(input.kind)) return [];
   const channels = new Set<string>();
   if (!QUIET_BY_DEFAULT.has(input.kind)) for (const c of input.monitor.notify ?? []) channels.add(c);
   // A reminder goes wherever the down it repeats went.

@@ -7,12 +7,18 @@ import { buildNotification, priorityOf } from '../notify/message.js';
 import type { AnyNotifier, Notification } from '../notify/notifier.js';
 import { PROVIDERS } from '../notify/providers/index.js';
 import { nextReminderAt } from '../notify/reminders.js';
-import { channelsFor } from '../notify/routing.js';
+import { channelsFor, HELD_WHILE_PARENT_DOWN } from '../notify/routing.js';
 import type { MonitorEvent } from '../state/index.js';
-import type { ChannelRecord, Incident, OutboxItem, Store } from '../store/index.js';
+import {
+  type ChannelRecord,
+  type Incident,
+  OPENING_KINDS,
+  type OutboxItem,
+  type Store,
+} from '../store/index.js';
 import { intervalMsOf, type MonitorSpec } from './monitor-spec.js';
 import type { Runtime } from './monitor-view.js';
-import type { Monitors } from './monitors.js';
+import type { Monitors, Routed } from './monitors.js';
 import { isProbed } from './run-check.js';
 
 type AlertingConfig = Pick<Config, 'channels' | 'routes' | 'maintenance' | 'alerting'>;
@@ -29,11 +35,21 @@ export type ResolvedChannel =
   | { error: string };
 
 const DAY = 86_400_000;
-const RELEASE_MARGIN_MS = 2_000;
-const MAX_RELEASE_DELAY_MS = 300_000;
+/** How much longer than one interval a lifted hold waits for the monitor's own next check. */
+const RELEASE_MARGIN_MS = 5_000;
 /** Events that begin an unhealthy spell, and those that end one. */
-const OPENING = new Set(['down', 'degraded', 'heartbeat_missed', 'flapping_started']);
+const OPENING = new Set<string>(OPENING_KINDS);
 const RESOLVING = new Set(['recovered', 'flapping_stopped', 'incident_resolved']);
+
+/** A held spell: the monitor, why, since when, and when its reason passed. */
+interface Hold {
+  monitorId: number;
+  reason: string;
+  since: number;
+  /** Held only until a parent is checked; released as soon as it was, found up. */
+  confirming: boolean;
+  liftedAt?: number;
+}
 
 const EMPTY: AlertingConfig = {
   channels: {},
@@ -51,10 +67,10 @@ export class Alerting {
   private config: AlertingConfig = EMPTY;
   private apiChannels = new Map<string, ChannelRecord>();
   /**
-   * Monitors whose current unhealthy spell was held (a parent was down when it began). In memory: after a
-   * restart a held spell's recovery is sent, which tells of an outage nobody heard of, and loses nothing.
+   * Monitors whose current unhealthy spell is held, by name. The held rows in the store are the record
+   * (`loadHolds` rebuilds this after a restart); this is what the per-second release looks at.
    */
-  private readonly held = new Set<string>();
+  private readonly holds = new Map<string, Hold>();
 
   constructor(
     private readonly store: Store,
@@ -138,28 +154,18 @@ export class Alerting {
     return problems;
   }
 
-  /** The channels `event` goes to, decided when it is written; an unknown channel name is logged, not sent. */
-  route(spec: MonitorSpec | undefined, name: string, event: MonitorEvent): string[] {
-    if (!spec) return [];
+  /**
+   * The channels `event` goes to, decided when it is written, and why they are held if they are: its rows
+   * are then written held (visible in the deliveries) and sent later only if the outage outlives the hold.
+   */
+  route(spec: MonitorSpec | undefined, name: string, event: MonitorEvent): Routed {
+    if (!spec) return { channels: [] };
     const monitor = { name, group: spec.group ?? null, tags: spec.tags, notify: spec.notify };
-    const at = Date.parse(event.at);
-    // A parent whose last check failed counts too: it may not have reached consecutiveFails yet, and its
-    // children, checked in the same minute, would otherwise alert before it.
-    const parentDown = spec.dependsOn.some((name) => {
-      const parent = this.monitors().findByName(name);
-      return parent?.status === 'down' || parent?.last?.status === 'down';
-    });
-    // A spell nobody was told about ends as quietly: its recovery is held too.
-    if (RESOLVING.has(event.kind) && this.held.delete(name)) return [];
-    if (parentDown && OPENING.has(event.kind)) this.held.add(name);
-    if (event.kind === 'reminder') this.held.delete(name);
     const channels = channelsFor({
       kind: event.kind,
       priority: priorityOf({ kind: event.kind, evidence: event.evidence as Record<string, unknown> }),
       monitor,
       routes: this.config.routes,
-      inMaintenance: this.maintenance(monitor, at) !== undefined,
-      parentDown,
     });
     const known = channels.filter((c) => this.isChannel(c));
     if (known.length < channels.length) {
@@ -168,7 +174,120 @@ export class Alerting {
         `${name}: a route or notify list names channels that do not exist; define them in mcpwatch.yaml or through the API`,
       );
     }
-    return known;
+    const held = this.holdReason(spec, name, event.kind, Date.parse(event.at));
+    return held === undefined ? { channels: known } : { channels: known, held };
+  }
+
+  /**
+   * Why an event of a monitor is held now, if it is. Its status alerts wait out a maintenance window, and a
+   * monitor it depends on being down (whose own alert lists it). An unhealthy spell starting while a parent
+   * has not been checked since waits for that check: its dependents, checked in the same minute, would
+   * otherwise each alert before the parent's one grouped message. A spell that was held ends as quietly.
+   */
+  private holdReason(spec: MonitorSpec, name: string, kind: string, at: number): string | undefined {
+    if (RESOLVING.has(kind)) {
+      const hold = this.holds.get(name);
+      return hold && `its outage was held (${hold.reason})`;
+    }
+    if (!HELD_WHILE_PARENT_DOWN.has(kind)) return undefined;
+    const blocking = this.blockingReason(spec, name, at);
+    if (blocking !== undefined || !OPENING.has(kind) || this.holds.has(name)) return blocking;
+    const unchecked = this.uncheckedParent(spec, at);
+    return unchecked && `"${unchecked}", which it depends on, was being checked`;
+  }
+
+  /** A maintenance window over the monitor, or a parent down. */
+  private blockingReason(spec: MonitorSpec, name: string, at: number): string | undefined {
+    const window = this.maintenance({ name, group: spec.group ?? null, tags: spec.tags }, at);
+    if (window) return `maintenance window "${window.name}" was on`;
+    for (const parent of spec.dependsOn) {
+      const runtime = this.monitors().findByName(parent);
+      // A parent whose last check failed counts too: it may not have reached consecutiveFails yet.
+      if (runtime?.status === 'down' || runtime?.last?.status === 'down') {
+        return `"${parent}", which it depends on, was down`;
+      }
+    }
+    return undefined;
+  }
+
+  /** A probed parent not checked since `at`. */
+  private uncheckedParent(spec: MonitorSpec, at: number): string | undefined {
+    return spec.dependsOn.find((parent) => {
+      const runtime = this.monitors().findByName(parent);
+      return runtime?.spec !== undefined && isProbed(runtime.spec) && (runtime.last?.at ?? 0) < at;
+    });
+  }
+
+  /** Called once an event is written: a held spell is remembered until it ends or is released. */
+  written(monitorId: number, name: string, event: MonitorEvent & Partial<Routed>): void {
+    if (RESOLVING.has(event.kind) || (OPENING.has(event.kind) && event.held === undefined)) {
+      // The spell ended, or was announced: nothing of it is held any more.
+      this.holds.delete(name);
+      return;
+    }
+    if (!OPENING.has(event.kind) || event.held === undefined || this.holds.has(name)) return;
+    const at = Date.parse(event.at);
+    const spec = this.monitors().findByName(name)?.spec;
+    const confirming = spec !== undefined && this.blockingReason(spec, name, at) === undefined;
+    this.holds.set(name, { monitorId, reason: event.held, since: at, confirming });
+    if (spec && confirming) {
+      // The parent is checked now rather than at its next turn, so the dependent's alert waits seconds.
+      for (const parent of spec.dependsOn) {
+        const runtime = this.monitors().findByName(parent);
+        if (runtime && (runtime.last?.at ?? 0) < at) this.checkNow(runtime.monitor.id);
+      }
+    }
+  }
+
+  private checkNow(monitorId: number): void {
+    this.monitors()
+      .checkNow(monitorId)
+      .catch((error: Error) => this.log.debug({ err: error }, 'A parent could not be checked at once'));
+  }
+
+  /** Holds kept across a restart: the held rows in the store say which spells were never announced. */
+  async loadHolds(): Promise<void> {
+    for (const spell of await this.store.listHeldSpells()) {
+      const runtime = this.monitors().find(spell.monitorId);
+      if (runtime) this.holds.set(runtime.monitor.name, { ...spell, confirming: false });
+    }
+  }
+
+  /**
+   * Releases the holds whose reason has passed; cheap when nothing is held, so it runs every second. One held
+   * while its parent was being checked goes as soon as the parent was checked and found up. One held for a
+   * window or a parent down waits for a check of its own made after that (one that comes back with its
+   * parent stays quiet), at most one interval. Still unhealthy then, its held alert is sent, saying why it
+   * is late; healthy, nothing is said.
+   */
+  async releaseDue(now: number): Promise<number> {
+    let released = 0;
+    for (const [name, hold] of this.holds) {
+      const runtime = this.monitors().findByName(name);
+      if (!runtime?.spec) {
+        this.holds.delete(name);
+        continue;
+      }
+      const spec = runtime.spec;
+      if (this.blockingReason(spec, name, now) !== undefined) {
+        // Found blocked (the parent it was confirming is down): from now on an ordinary hold.
+        hold.confirming = false;
+        hold.liftedAt = undefined;
+        continue;
+      }
+      hold.liftedAt ??= now;
+      const probed = isProbed(spec);
+      const waitMs = (probed ? intervalMsOf(spec) : 0) + RELEASE_MARGIN_MS;
+      const ready = hold.confirming
+        ? this.uncheckedParent(spec, hold.since) === undefined
+        : !probed || (runtime.last?.at ?? 0) >= hold.liftedAt;
+      if (!ready && now - hold.liftedAt < waitMs) continue;
+      this.holds.delete(name);
+      if (runtime.status === 'down' || runtime.status === 'degraded') {
+        released += await this.store.releaseHeld(hold.monitorId, hold.since, now);
+      }
+    }
+    return released;
   }
 
   /**
@@ -184,29 +303,7 @@ export class Alerting {
       const earlier = await this.remindersSent(incident);
       const due = nextReminderAt(incident.openedAt, earlier, this.config.alerting);
       if (due === undefined || now < due) continue;
-      sent += await this.remind(runtime, incident, earlier, {});
-    }
-    return sent;
-  }
-
-  /**
-   * Called a while after a monitor recovered (its dependents' next checks have run by then): those of its
-   * dependents whose outage was held and which are still down get their alert now, as a reminder of the
-   * open incident, so a held alert is never lost; those that came back with it stay quiet.
-   */
-  async releaseHeld(parentName: string): Promise<number> {
-    let sent = 0;
-    for (const runtime of this.monitors().dependentsOf(parentName)) {
-      if (runtime.status !== 'down' || !this.held.has(runtime.monitor.name)) continue;
-      const [incident] = await this.store.listIncidents({
-        monitorId: runtime.monitor.id,
-        open: true,
-        limit: 1,
-      });
-      if (!incident) continue;
-      sent += await this.remind(runtime, incident, await this.remindersSent(incident), {
-        heldFor: parentName,
-      });
+      sent += await this.remind(runtime, incident, earlier);
     }
     return sent;
   }
@@ -222,17 +319,11 @@ export class Alerting {
   }
 
   /** Writes one reminder of an open incident; 0 when the incident closed meanwhile. */
-  private async remind(
-    runtime: Runtime,
-    incident: Incident,
-    earlier: number,
-    extra: { heldFor?: string },
-  ): Promise<number> {
+  private async remind(runtime: Runtime, incident: Incident, earlier: number): Promise<number> {
     const evidence = {
       incidentId: incident.id,
       openedAt: new Date(incident.openedAt).toISOString(),
       count: earlier + 1,
-      ...extra,
       ...(runtime.last ? { cause: runtime.last.message } : {}),
     };
     // Written at the time it is sent: a sweep's `now` only decides what is due (it may run late).
@@ -241,18 +332,6 @@ export class Alerting {
       state.incidentOpen ? { state, events: [{ kind: 'reminder', at, evidence }] } : undefined,
     );
     return events.length;
-  }
-
-  /** How long after `parentName` recovers to look for dependents still down: their slowest interval, and a margin. */
-  releaseDelayMs(parentName: string): number {
-    const held = this.monitors()
-      .dependentsOf(parentName)
-      .filter((r) => this.held.has(r.monitor.name));
-    const longest = Math.max(
-      0,
-      ...held.map((r) => (r.spec && isProbed(r.spec) ? intervalMsOf(r.spec) : 60_000)),
-    );
-    return Math.min(longest + RELEASE_MARGIN_MS, MAX_RELEASE_DELAY_MS);
   }
 
   maintenance(
@@ -301,6 +380,7 @@ export class Alerting {
         channelTemplates: 'templates' in resolved ? resolved.templates : undefined,
         dependentsDown,
         incidentId: incident?.id ?? null,
+        heldReason: item.heldReason,
         ...(alarming ? { tools: await this.lastTools(item.event.monitorId) } : {}),
         latencyMs: alarming ? (runtime.last?.durationMs ?? null) : null,
         usualLatencyMs: usual?.latency.p50Ms ?? null,

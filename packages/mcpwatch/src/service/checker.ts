@@ -19,6 +19,8 @@ export interface CheckerDeps {
   runnerFor: (spec: ProbeSpec, hooks: RunnerHooks) => CheckRunner;
   /** Writes a decision for a monitor (state, events, result) and keeps its view current. */
   apply(runtime: Runtime, decide: Parameters<typeof decideAndWrite>[3]): Promise<MonitorEvent[]>;
+  /** The maintenance window the monitor is in at `at`, if any: such a check is kept but is not downtime. */
+  maintenanceOf(runtime: Runtime, at: number): string | undefined;
   /** Whether the monitor still exists with this definition: a check outlived by an edit is not recorded. */
   isCurrent(runtime: Runtime, spec: ProbeSpec): boolean;
 }
@@ -75,6 +77,7 @@ export class Checker {
       this.storedSnapshots.add(hash);
     }
     const config = transitionConfigOf(spec);
+    const maintenance = this.deps.maintenanceOf(runtime, Date.parse(result.startedAt)) !== undefined;
     const events = await this.deps.apply(runtime, async (state) => {
       const previousTools =
         hash !== undefined && state.toolsHash !== undefined && state.toolsHash !== hash
@@ -86,7 +89,7 @@ export class Checker {
         new Date(this.deps.now()),
         config,
       );
-      return { ...next, result };
+      return { ...next, result: { ...result, maintenance } };
     });
     runtime.last = {
       at: Date.parse(result.startedAt),
@@ -103,6 +106,7 @@ export class Checker {
       reason: result.reason ?? null,
       message: result.message,
       durationMs: result.durationMs,
+      maintenance,
       state: runtime.status,
     });
     // On the check's logger, so an event's line carries the same correlation id as the check's own lines.

@@ -12,6 +12,8 @@ export interface LiveResult {
   reason: string | null;
   message: string;
   durationMs: number;
+  /** Made in a maintenance window: shown as maintenance, not downtime. */
+  maintenance: boolean;
   state: MonitorState['status'];
 }
 

@@ -13,6 +13,12 @@ import { nextAfterRestart } from './restart-slots.js';
 import { isProbed, type ProbeSpec } from './run-check.js';
 import { notFound, ServiceError } from './service-error.js';
 
+/** Where an event's notifications go, and why they are held rather than sent, if they are. */
+export interface Routed {
+  channels: string[];
+  held?: string;
+}
+
 export interface MonitorsOptions {
   store: Store;
   scheduler: Scheduler;
@@ -20,10 +26,13 @@ export interface MonitorsOptions {
   log: Logger;
   /** Makes the runner for a probed monitor: a cold probe, or a kept-alive stdio server. */
   runnerFor: (spec: ProbeSpec, hooks: RunnerHooks) => CheckRunner;
-  /** The maintenance window a monitor is in now, if any, for its view. */
-  maintenanceOf?: (spec: MonitorSpec | undefined, name: string) => string | undefined;
-  /** The notification channels of an event, decided before it is written so its outbox rows go with it. */
-  route?: (spec: MonitorSpec | undefined, name: string, event: MonitorEvent) => string[];
+  /** The maintenance window a monitor is in at `at`, if any: for its view and its checks' results. */
+  maintenanceOf?: (spec: MonitorSpec | undefined, name: string, at: number) => string | undefined;
+  /**
+   * The notification channels of an event, decided before it is written so its outbox rows go with it, and
+   * why they are held, if they are.
+   */
+  route?: (spec: MonitorSpec | undefined, name: string, event: MonitorEvent) => Routed;
   now?: () => number;
 }
 
@@ -71,6 +80,7 @@ export class Monitors {
       now: this.now,
       runnerFor: options.runnerFor,
       apply: (runtime, decide) => this.apply(runtime, decide),
+      maintenanceOf: (runtime, at) => options.maintenanceOf?.(runtime.spec, runtime.monitor.name, at),
       isCurrent: (runtime, spec) =>
         this.runtimes.get(runtime.monitor.id) === runtime && runtime.spec === spec,
     });
@@ -262,7 +272,7 @@ export class Monitors {
           if (!decision) return decision;
           const events = decision.events.map((e) => ({
             ...e,
-            channels: route(runtime.spec, runtime.monitor.name, e),
+            ...route(runtime.spec, runtime.monitor.name, e),
           }));
           return { ...decision, events };
         }
@@ -275,7 +285,10 @@ export class Monitors {
   }
 
   private viewOf(runtime: Runtime): MonitorView {
-    return view(runtime, this.options.maintenanceOf?.(runtime.spec, runtime.monitor.name) ?? null);
+    return view(
+      runtime,
+      this.options.maintenanceOf?.(runtime.spec, runtime.monitor.name, this.now()) ?? null,
+    );
   }
 
   /** The runtime of a monitor, for collaborators in this folder (heartbeats). */

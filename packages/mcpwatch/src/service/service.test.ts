@@ -94,7 +94,7 @@ describe('the service', () => {
         'alerting: { remindAfterMin: 1, maxReminders: 2 }',
         'monitors:',
         `  - { kind: tcp, name: gateway, target: "127.0.0.1:${gatewayPort}", intervalSec: 1, consecutiveFails: 1, notify: [team] }`,
-        // Three failures: down after gateway has been seen down (a dependent that fails first still alerts).
+        // Three failures: down after gateway has been seen down.
         '  - { kind: tcp, name: behind, target: "127.0.0.1:2", intervalSec: 1, consecutiveFails: 3, dependsOn: [gateway], notify: [team] }',
         '',
       ].join('\n'),
@@ -108,7 +108,7 @@ describe('the service', () => {
     );
     await until('the down delivered', messages, (m) => m.length >= 2);
     expect(messages().sort()).toEqual(['/pager gateway is down', '/team gateway is down']);
-    const deliveries = await service.store.listDeliveries({ limit: 10 });
+    const deliveries = await service.store.listDeliveries({ monitorId: gateway, limit: 10 });
     expect(deliveries.every((d) => d.status === 'sent' && d.statusCode === 204)).toBe(true);
 
     const opened = (await service.store.listIncidents({ monitorId: gateway, open: true }))[0]
@@ -121,22 +121,116 @@ describe('the service', () => {
     const reminder = receiver.received.map((r) => JSON.parse(r.body)).find((b) => b.kind === 'reminder');
     expect(reminder).toMatchObject({ title: 'gateway is still down', state: 'firing', priority: 9 });
     expect(reminder.body).toContain('Also down, alerts held: behind');
-    // Nothing was sent about the dependent itself while the gateway was down.
+    // Nothing was sent about the dependent itself while the gateway was down; its rows are kept, held.
     expect(messages().some((m) => m.includes('behind is'))).toBe(false);
+    const behind = service.monitors.byName('behind')?.id as number;
+    const heldRows = await service.store.listDeliveries({ monitorId: behind, status: 'held' });
+    expect(heldRows.map((d) => [d.channel, d.event.kind, d.heldReason]).sort()).toEqual([
+      ['pager', 'down', '"gateway", which it depends on, was down'],
+      ['team', 'down', '"gateway", which it depends on, was down'],
+    ]);
 
     // The gateway comes back; the dependent does not: its held alert goes out now, never lost.
     const listener = net.createServer((socket) => socket.destroy());
     await new Promise<void>((resolve) => listener.listen(gatewayPort, '127.0.0.1', resolve));
     try {
-      await until('the held alert released', messages, (m) => m.includes('/team behind is still down'));
+      await until('the held alert released', messages, (m) => m.includes('/team behind is down'));
       expect(messages()).toContain('/team gateway recovered');
-      const held = receiver.received
-        .map((r) => JSON.parse(r.body))
-        .find((b) => b.title === 'behind is still down');
-      expect(held.body).toContain('held while gateway was down');
+      const late = receiver.received.map((r) => JSON.parse(r.body)).find((b) => b.title === 'behind is down');
+      expect(late.body).toContain('Sent late: held while "gateway", which it depends on, was down');
     } finally {
       await new Promise((resolve) => listener.close(resolve));
     }
+  });
+
+  it('holds a dependent that fails first until its parent is checked, and keeps the hold across a restart', async () => {
+    const receiver = await providerServer(() => ({ status: 204 }));
+    closeReceiver = receiver.close;
+    const gatewayPort = await freePort();
+    const yaml = [
+      'channels:',
+      `  team: { type: webhook, url: "${receiver.url}/team" }`,
+      'monitors:',
+      // Checked once an hour: when the dependent fails, the gateway's last check (if any) says nothing.
+      `  - { kind: tcp, name: gateway, target: "127.0.0.1:${gatewayPort}", intervalSec: 3600, consecutiveFails: 1, notify: [team] }`,
+      '  - { kind: tcp, name: behind, target: "127.0.0.1:2", intervalSec: 1, consecutiveFails: 1, dependsOn: [gateway], notify: [team] }',
+      '',
+    ].join('\n');
+    const first = await start(yaml);
+    const messages = () => receiver.received.map((r) => `${r.url} ${JSON.parse(r.body).title}`);
+    // The dependent's failure has the gateway checked at once; it is down, so only its message goes out.
+    await until('the gateway down, announced', messages, (m) => m.includes('/team gateway is down'));
+    const behind = first.service.monitors.byName('behind')?.id as number;
+    const held = await until(
+      'the dependent held',
+      () => first.service.store.listDeliveries({ monitorId: behind, status: 'held' }),
+      (rows) => rows.some((r) => r.event.kind === 'down'),
+    );
+    expect(held[0]?.heldReason).toMatch(/^"gateway", which it depends on, was (being checked|down)$/);
+    expect(messages().filter((m) => m.includes('behind'))).toEqual([]);
+
+    // A new process on the same store knows the spell is held: the gateway's recovery releases it.
+    await first.service.stop(1000);
+    service = undefined;
+    const { service: second } = await start(yaml);
+    const listener = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => listener.listen(gatewayPort, '127.0.0.1', resolve));
+    try {
+      await second.monitors.checkNow(second.monitors.byName('gateway')?.id as number);
+      await until('the held alert released', messages, (m) => m.includes('/team behind is down'));
+      expect(messages().filter((m) => m.includes('behind'))).toEqual(['/team behind is down']);
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
+  });
+
+  it('holds alerts in a maintenance window, counts its checks as maintenance, and tells of an outage outliving it', async () => {
+    const receiver = await providerServer(() => ({ status: 204 }));
+    closeReceiver = receiver.close;
+    const now = Date.now();
+    const end = new Date(now + 4000).toISOString();
+    const { service } = await start(
+      [
+        'channels:',
+        `  team: { type: webhook, url: "${receiver.url}/team" }`,
+        'maintenance:',
+        `  - { name: deploy, monitors: [api], start: "${new Date(now - 60_000).toISOString()}", end: "${end}" }`,
+        'monitors:',
+        '  - { kind: tcp, name: api, target: "127.0.0.1:2", intervalSec: 1, consecutiveFails: 1, notify: [team] }',
+        '',
+      ].join('\n'),
+    );
+    const id = service.monitors.byName('api')?.id as number;
+    await until(
+      'down in maintenance',
+      () => service.monitors.get(id),
+      (m) => m.status === 'down',
+    );
+    expect(service.monitors.get(id).maintenance).toBe('deploy');
+    expect((await service.store.listDeliveries({ monitorId: id }))[0]).toMatchObject({
+      status: 'held',
+      heldReason: 'maintenance window "deploy" was on',
+    });
+    const during = await service.store.listResults(id, { from: now - 60_000, to: Date.parse(end) });
+    expect(during.length).toBeGreaterThan(0);
+    expect(during.every((r) => r.maintenance && r.status === 'down')).toBe(true);
+    const windowUptime = await service.store.uptime(id, { from: now - 60_000, to: Date.parse(end) - 1000 });
+    expect(windowUptime).toMatchObject({ down: 0, up: 0, uptime: null });
+    expect(windowUptime.maintenance).toBe(windowUptime.checks);
+    expect(receiver.received).toEqual([]);
+
+    // Still down after the window: the held alert goes out, saying why it is late; checks count as down again.
+    const sent = await until(
+      'the held alert released',
+      () => receiver.received.map((r) => JSON.parse(r.body)),
+      (bodies) => bodies.length > 0,
+    );
+    expect(sent.map((b) => b.title)).toEqual(['api is down']);
+    expect(sent[0].body).toContain('Sent late: held while maintenance window "deploy" was on');
+    expect(service.monitors.get(id).maintenance).toBeNull();
+    const after = await service.store.listResults(id, { from: Date.parse(end), to: Date.now() + 1 });
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((r) => !r.maintenance)).toBe(true);
   });
 
   it('names routes, notify lists and dependsOn that point at nothing', async () => {

@@ -42,6 +42,8 @@ export interface ConfigStatus {
 
 const HOUR = 3_600_000;
 const REMINDER_SWEEP_MS = 30_000;
+/** Held alerts whose reason passed go out within a second of the check that shows it. */
+const RELEASE_SWEEP_MS = 1000;
 const PRUNE_AFTER_START_MS = 60_000;
 
 /**
@@ -60,7 +62,6 @@ export class Service {
   readonly config: ConfigStatus = { file: null, loadedAt: null, error: null };
   private watcher: ConfigWatcher | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
-  private readonly oneOffs = new Set<NodeJS.Timeout>();
   private lastSweepAt = 0;
   private stopping: Promise<void> | undefined;
 
@@ -96,19 +97,10 @@ export class Service {
       notificationFor: (item) => this.alerting.notificationFor(item),
       now,
     });
-    // An event written with channels is sent within milliseconds, not on the next poll.
-    this.bus.on('event', ({ name, event }) => {
+    this.bus.on('event', ({ monitorId, name, event }) => {
+      this.alerting.written(monitorId, name, event);
+      // An event written with channels is sent within milliseconds, not on the next poll.
       this.dispatcher.wake();
-      if (event.kind === 'recovered') {
-        this.later(this.alerting.releaseDelayMs(name), () =>
-          this.alerting
-            .releaseHeld(name)
-            .then(() => undefined)
-            .catch((error: Error) =>
-              options.log.error({ err: error }, `Held alerts could not be released: ${error.message}`),
-            ),
-        );
-      }
     });
   }
 
@@ -120,11 +112,16 @@ export class Service {
     const service = new Service(options);
     await service.alerting.refreshApiChannels();
     await service.monitors.load();
+    await service.alerting.loadHolds();
+    // One process delivers from a SQLite file: a claim left by a crash is its own, and is retried at once
+    // rather than when its lease runs out. Several processes may share PostgreSQL: there the lease decides.
+    if (options.store.dialect === 'sqlite') await options.store.releaseAllClaims();
     service.dispatcher.start();
     if (options.config !== undefined) await service.watch(options.config);
     service.every(options.heartbeatSweepMs ?? 2000, () => service.sweepHeartbeats());
     service.every(HOUR, () => service.prune());
     service.every(REMINDER_SWEEP_MS, () => service.remind());
+    service.every(RELEASE_SWEEP_MS, () => service.releaseHeld());
     // Also soon after start: a service restarted more often than hourly must still prune.
     const first = setTimeout(() => void service.prune(), PRUNE_AFTER_START_MS);
     first.unref();
@@ -154,7 +151,7 @@ export class Service {
    */
   stop(graceMs = 10_000): Promise<void> {
     this.stopping ??= (async () => {
-      for (const timer of [...this.timers, ...this.oneOffs]) clearTimeout(timer);
+      for (const timer of this.timers) clearTimeout(timer);
       this.watcher?.close();
       await this.monitors.close(graceMs);
       await this.dispatcher.stop(graceMs);
@@ -219,6 +216,17 @@ export class Service {
     }
   }
 
+  private async releaseHeld(): Promise<void> {
+    try {
+      if ((await this.alerting.releaseDue((this.options.now ?? Date.now)())) > 0) this.dispatcher.wake();
+    } catch (error) {
+      this.options.log.error(
+        { err: error },
+        `Held alerts could not be released: ${(error as Error).message}`,
+      );
+    }
+  }
+
   private async remind(): Promise<void> {
     try {
       await this.alerting.sendReminders((this.options.now ?? Date.now)());
@@ -234,17 +242,6 @@ export class Service {
     } catch (error) {
       this.options.log.error({ err: error }, `Retention failed: ${(error as Error).message}`);
     }
-  }
-
-  /** A one-off task, forgotten once run and cancelled by stop(). */
-  private later(ms: number, task: () => Promise<void>): void {
-    if (this.stopping) return;
-    const timer = setTimeout(() => {
-      this.oneOffs.delete(timer);
-      void task();
-    }, ms);
-    timer.unref();
-    this.oneOffs.add(timer);
   }
 
   /** A repeating task that never overlaps itself and never keeps the process alive on its own. */

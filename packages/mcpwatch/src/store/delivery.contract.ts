@@ -41,13 +41,16 @@ export function deliveryContract(name: string, makeHarness: () => Promise<StoreH
         T0,
       );
 
-    /** Events written one transaction each, in order, as checks write them. */
+    /** Events written one transaction each, in order, as checks write them; the monitor down since the first. */
     async function events(m: Monitor, list: EventInput[]): Promise<void> {
-      let version = (await store.getState(m.id))?.version ?? 0;
+      const state = await store.getState(m.id);
+      let version = state?.version ?? 0;
+      const first = list[0]?.at;
+      const since = state?.status === 'down' ? state.since : typeof first === 'number' ? first : T0;
       for (const event of list) {
         const at = typeof event.at === 'number' ? event.at : Date.parse(event.at);
         expect(
-          await store.setState(m.id, version++, { status: 'down', since: at, lastCheckAt: at, data: {} }, [
+          await store.setState(m.id, version++, { status: 'down', since, lastCheckAt: at, data: {} }, [
             event,
           ]),
         ).toBe(true);
@@ -120,6 +123,7 @@ export function deliveryContract(name: string, makeHarness: () => Promise<StoreH
         statusCode: 400,
         response: null,
         lastError: 'HTTP 400: bad payload',
+        heldReason: null,
         event: { id: a1.event.id, kind: 'down', monitorId: m.id, at: T0 + 1 },
       });
       expect(rows.find((r) => r.id === b1.id)).toMatchObject({
@@ -180,6 +184,66 @@ export function deliveryContract(name: string, makeHarness: () => Promise<StoreH
       } finally {
         await db.destroy();
       }
+    });
+
+    it('writes held rows done and unsent, releases the latest opening event of a spell, and lists spells still held', async () => {
+      const m = await monitor();
+      const other = await monitor();
+      const held = (i: number, kind: string, reason: string): EventInput => ({
+        kind,
+        at: T0 + i,
+        evidence: { i },
+        channels: ['a', 'b'],
+        held: reason,
+      });
+      await events(m, [
+        held(1, 'degraded', 'window'),
+        held(2, 'down', 'window'),
+        held(3, 'reminder', 'window'),
+      ]);
+      await events(other, [held(4, 'down', 'parent')]);
+      // Held rows are never handed out, and hold back nothing behind them.
+      await events(other, [down(5, ['a'])]);
+      expect((await store.claimOutbox('w', T0 + MIN)).map((x) => x.event.evidence.i)).toEqual([5]);
+      expect(await store.listDeliveries({ status: 'held' })).toHaveLength(8);
+      expect((await store.listDeliveries({ status: 'held', monitorId: m.id }))[0]).toMatchObject({
+        status: 'held',
+        heldReason: 'window',
+        sentAt: null,
+        nextAttemptAt: null,
+      });
+
+      // Both monitors are down (the helper writes that state) and their held spells began at their first held event.
+      expect((await store.listHeldSpells()).sort((x, y) => x.monitorId - y.monitorId)).toEqual([
+        { monitorId: m.id, since: T0 + 1, reason: 'window' },
+        { monitorId: other.id, since: T0 + 4, reason: 'parent' },
+      ]);
+
+      // Released: the down (the latest opening event, not the degraded before it nor the reminder after it).
+      expect(await store.releaseHeld(m.id, T0 + 1, T0 + MIN)).toBe(2);
+      const released = await store.claimOutbox('w2', T0 + MIN, { limit: 10 });
+      expect(released.map((x) => [x.channel, x.event.kind, x.heldReason])).toEqual([
+        ['a', 'down', 'window'],
+        ['b', 'down', 'window'],
+      ]);
+      expect(await store.releaseHeld(m.id, T0 + 1, T0 + MIN)).toBe(0);
+      // A spell released is no longer listed as held, though its degraded and reminder rows stay held on record.
+      expect((await store.listHeldSpells()).map((s) => s.monitorId)).toEqual([other.id]);
+      expect(await store.listDeliveries({ status: 'held', monitorId: m.id })).toHaveLength(4);
+      // Nothing held at or after `since` for that monitor: nothing released.
+      expect(await store.releaseHeld(other.id, T0 + 5, T0 + MIN)).toBe(0);
+    });
+
+    it('gives back every claim at once, for the single process of a SQLite file restarting', async () => {
+      const m = await monitor();
+      await events(m, [down(1, ['a', 'b'])]);
+      const claimed = await store.claimOutbox('crashed', T0 + MIN);
+      expect(claimed).toHaveLength(2);
+      await store.completeOutbox(claimed[0]?.id as number, 'crashed', T0 + MIN);
+      // Within the lease nobody else may take the other row; after releaseAllClaims it is due at once.
+      expect(await store.claimOutbox('next', T0 + MIN + 1)).toEqual([]);
+      expect(await store.releaseAllClaims()).toBe(1);
+      expect((await store.claimOutbox('next', T0 + MIN + 1)).map((x) => x.id)).toEqual([claimed[1]?.id]);
     });
 
     it('keeps one outbox row per event and channel when upgrading a database that queued one twice', async () => {

@@ -53,6 +53,7 @@ export async function writeEvents(trx: Kysely<Database>, monitorId: number, even
             attempts: 0,
             next_attempt_at: at,
             failed: 0,
+            ...(event.held !== undefined ? { done_at: at, held_reason: event.held } : {}),
           })),
         )
         .execute();

@@ -298,11 +298,29 @@ const delivery: Migration = {
   },
 };
 
+/**
+ * Maintenance and held alerts: a check made in a maintenance window is marked on its result and counted in the
+ * rollups' own `maintenance` column (in `checks`, in none of ups, degraded or downs), so uptime leaves planned
+ * work out. An outbox row held back (maintenance, a parent down) says why in `held_reason`.
+ */
+const maintenance: Migration = {
+  async up(db: Kysely<unknown>) {
+    for (const table of ['results', ...ROLLUP_TABLES]) {
+      await db.schema
+        .alterTable(table)
+        .addColumn('maintenance', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    }
+    await db.schema.alterTable('outbox').addColumn('held_reason', 'text').execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_auth': auth,
   '0003_compact_rollups': compactRollups,
   '0004_delivery': delivery,
+  '0005_maintenance': maintenance,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -8,6 +8,7 @@ import type {
   DeliveryRecord,
   DeliveryStatus,
   FailOptions,
+  HeldSpell,
   Millis,
   OutboxItem,
 } from './store.js';
@@ -66,7 +67,7 @@ export async function claimOutbox(
     .where('id', 'in', due)
     .where('done_at', 'is', null)
     .where((eb) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<', staleBefore)]))
-    .returning(['id', 'event_id', 'channel', 'attempts'])
+    .returning(['id', 'event_id', 'channel', 'attempts', 'held_reason'])
     .execute();
   if (claimed.length === 0) return [];
   const events = await db
@@ -88,6 +89,7 @@ export async function claimOutbox(
           channel: c.channel,
           attempts: Number(c.attempts),
           claimedBy: worker,
+          heldReason: c.held_reason,
           event,
         }
       );
@@ -193,13 +195,20 @@ export async function listDeliveries(db: Kysely<Database>, query: DeliveryQuery)
       'outbox.status_code',
       'outbox.response',
       'outbox.last_error',
+      'outbox.held_reason',
       'events.id as event_id',
       'events.kind',
       'events.monitor_id',
       'events.at',
     ]);
   if (query.status === 'pending') q = q.where('outbox.done_at', 'is', null);
-  if (query.status === 'sent') q = q.where('outbox.done_at', 'is not', null).where('outbox.failed', '=', 0);
+  if (query.status === 'sent') q = q.where('outbox.sent_at', 'is not', null);
+  if (query.status === 'held') {
+    q = q
+      .where('outbox.done_at', 'is not', null)
+      .where('outbox.sent_at', 'is', null)
+      .where('outbox.failed', '=', 0);
+  }
   if (query.status === 'failed') q = q.where('outbox.done_at', 'is not', null).where('outbox.failed', '=', 1);
   if (query.channel !== undefined) q = q.where('outbox.channel', '=', query.channel);
   if (query.monitorId !== undefined) q = q.where('events.monitor_id', '=', query.monitorId);
@@ -210,7 +219,13 @@ export async function listDeliveries(db: Kysely<Database>, query: DeliveryQuery)
     .execute();
   return rows.map((row) => {
     const done = row.done_at !== null;
-    const status: DeliveryStatus = !done ? 'pending' : Number(row.failed) === 1 ? 'failed' : 'sent';
+    const status: DeliveryStatus = !done
+      ? 'pending'
+      : Number(row.failed) === 1
+        ? 'failed'
+        : row.sent_at === null
+          ? 'held'
+          : 'sent';
     return {
       id: Number(row.id),
       channel: row.channel,
@@ -223,6 +238,7 @@ export async function listDeliveries(db: Kysely<Database>, query: DeliveryQuery)
       statusCode: row.status_code === null ? null : Number(row.status_code),
       response: row.response,
       lastError: row.last_error,
+      heldReason: row.held_reason,
       event: {
         id: Number(row.event_id),
         kind: row.kind,
@@ -231,4 +247,98 @@ export async function listDeliveries(db: Kysely<Database>, query: DeliveryQuery)
       },
     };
   });
+}
+
+/** The event kinds that begin an unhealthy spell: what a release announces. */
+export const OPENING_KINDS = ['down', 'degraded', 'heartbeat_missed', 'flapping_started'] as const;
+
+export async function releaseHeld(
+  db: Kysely<Database>,
+  monitorId: number,
+  since: Millis,
+  now: Millis,
+): Promise<number> {
+  // Only the latest opening event that was held: a spell that went degraded, then down, is announced once,
+  // as down, and a second release finds that one already out.
+  const latest = await db
+    .selectFrom('outbox')
+    .innerJoin('events', 'events.id', 'outbox.event_id')
+    .where('outbox.held_reason', 'is not', null)
+    .select('events.id')
+    .where('events.monitor_id', '=', monitorId)
+    .where('events.at', '>=', since)
+    .where('events.kind', 'in', OPENING_KINDS)
+    .orderBy('events.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!latest) return 0;
+  const result = await db
+    .updateTable('outbox')
+    .set({ done_at: null, next_attempt_at: now })
+    .where('event_id', '=', latest.id)
+    .where('held_reason', 'is not', null)
+    .where('done_at', 'is not', null)
+    .where('sent_at', 'is', null)
+    .where('failed', '=', 0)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * A spell is still held when the latest opening event it held was never released. Held rows are few (outages
+ * during maintenance or behind a parent), so they are read and grouped here rather than in SQL.
+ */
+export async function listHeldSpells(db: Kysely<Database>): Promise<HeldSpell[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .innerJoin('events', 'events.id', 'outbox.event_id')
+    .innerJoin('monitor_state', 'monitor_state.monitor_id', 'events.monitor_id')
+    .where('outbox.held_reason', 'is not', null)
+    .where('monitor_state.status', 'in', ['down', 'degraded'])
+    .whereRef('events.at', '>=', 'monitor_state.since')
+    .where('events.kind', 'in', OPENING_KINDS)
+    .select([
+      'events.monitor_id',
+      'events.id',
+      'events.at',
+      'outbox.held_reason',
+      'outbox.done_at',
+      'outbox.sent_at',
+    ])
+    .orderBy('events.id')
+    .execute();
+  const spells = new Map<number, HeldSpell & { latest: number; stillHeld: boolean }>();
+  for (const row of rows) {
+    const monitorId = Number(row.monitor_id);
+    const held = row.done_at !== null && row.sent_at === null;
+    const spell = spells.get(monitorId);
+    if (!spell) {
+      spells.set(monitorId, {
+        monitorId,
+        since: Number(row.at),
+        reason: String(row.held_reason),
+        latest: Number(row.id),
+        stillHeld: held,
+      });
+    } else if (Number(row.id) !== spell.latest) {
+      spell.latest = Number(row.id);
+      spell.reason = String(row.held_reason);
+      spell.stillHeld = held;
+    } else {
+      spell.stillHeld &&= held;
+    }
+  }
+  return [...spells.values()]
+    .filter((s) => s.stillHeld)
+    .map(({ monitorId, since, reason }) => ({ monitorId, since, reason }));
+}
+
+export async function releaseAllClaims(db: Kysely<Database>): Promise<number> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ claimed_by: null, claimed_at: null })
+    .where('done_at', 'is', null)
+    .where('claimed_by', 'is not', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

@@ -39,6 +39,7 @@ export const ROLLUP_COLUMNS: readonly string[] = [
   'ups',
   'degraded',
   'downs',
+  'maintenance',
   'duration_sum',
   'duration_min',
   'duration_max',
@@ -64,7 +65,7 @@ export function rollupOnConflict(table: RollupTableName, dialect: 'sqlite' | 'po
   const least = dialect === 'sqlite' ? 'min' : 'least';
   const greatest = dialect === 'sqlite' ? 'max' : 'greatest';
   const set = [
-    ...['checks', 'ups', 'degraded', 'downs', 'duration_sum'].map(
+    ...['checks', 'ups', 'degraded', 'downs', 'maintenance', 'duration_sum'].map(
       (c) => `${c} = ${table}.${c} + excluded.${c}`,
     ),
     `duration_min = ${least}(${table}.duration_min, excluded.duration_min)`,
@@ -75,7 +76,7 @@ export function rollupOnConflict(table: RollupTableName, dialect: 'sqlite' | 'po
 }
 
 /** What a rollup needs of a result: the raw row being written is one. */
-export type Observation = Pick<ResultsTable, 'monitor_id' | 'at' | 'status' | 'duration_ms'>;
+export type Observation = Pick<ResultsTable, 'monitor_id' | 'at' | 'status' | 'duration_ms' | 'maintenance'>;
 
 /** Durations as the rollups keep them: whole microseconds. */
 export function toMicros(ms: number): number {
@@ -92,6 +93,7 @@ export class Delta {
   ups = 0;
   degraded = 0;
   downs = 0;
+  maintenance = 0;
   sumUs = 0;
   minUs = Number.POSITIVE_INFINITY;
   maxUs = Number.NEGATIVE_INFINITY;
@@ -104,9 +106,11 @@ export class Delta {
     readonly bucketStart: Millis,
   ) {}
 
-  add(status: string, us: number, bucket: number): void {
+  /** A check in a maintenance window is counted as such, whatever it found: planned work is not downtime. */
+  add(status: string, us: number, bucket: number, maintenance: boolean): void {
     this.checks++;
-    if (status === 'up') this.ups++;
+    if (maintenance) this.maintenance++;
+    else if (status === 'up') this.ups++;
     else if (status === 'degraded') this.degraded++;
     else this.downs++;
     this.sumUs += us;
@@ -129,7 +133,7 @@ export class Delta {
   }
 
   /** The row's values, in `ROLLUP_COLUMNS` order. */
-  values(): [number, number, number, number, number, number, number, number, number, string] {
+  values(): [number, number, number, number, number, number, number, number, number, number, string] {
     return [
       this.monitorId,
       this.bucketStart,
@@ -137,6 +141,7 @@ export class Delta {
       this.ups,
       this.degraded,
       this.downs,
+      this.maintenance,
       this.sumUs,
       this.minUs,
       this.maxUs,
@@ -168,7 +173,7 @@ export function aggregate(observations: readonly Observation[]): Record<Granular
         d = new Delta(o.monitor_id, start);
         monitors.set(o.monitor_id, d);
       }
-      d.add(o.status, us, bucket);
+      d.add(o.status, us, bucket, o.maintenance === 1);
     }
   }
   const sorted = (buckets: Map<Millis, Map<number, Delta>>) =>
@@ -180,7 +185,7 @@ export function aggregate(observations: readonly Observation[]): Record<Granular
   };
 }
 
-const ROWS_PER_STATEMENT = 1000; // 10 parameters a row stays under SQLite's 32,766 and PostgreSQL's 65,535.
+const ROWS_PER_STATEMENT = 1000; // 11 parameters a row stays under SQLite's 32,766 and PostgreSQL's 65,535.
 
 /** The rollup write through Kysely: PostgreSQL's path (SQLite's is `SqliteResultWriter`). */
 export async function addToRollups(

@@ -58,6 +58,7 @@ export function toResult(row: Selectable<ResultsTable>): StoredResult {
     durationMs: Number(row.duration_ms),
     timings: row.timings ? JSON.parse(row.timings) : {},
     message: row.message,
+    maintenance: Number(row.maintenance) === 1,
   };
 }
 

@@ -37,6 +37,8 @@ export interface ResultsTable {
   duration_ms: number;
   timings: string | null;
   message: string | null;
+  /** 1 when the check ran in a maintenance window (0005): it is kept, but not counted as up or down. */
+  maintenance: number;
 }
 
 /** One monitor's checks in one minute, hour or day (migration 0003's layout). */
@@ -47,6 +49,8 @@ export interface RollupTable {
   ups: number;
   degraded: number;
   downs: number;
+  /** Checks made in a maintenance window (0005): counted in `checks`, in none of ups, degraded or downs. */
+  maintenance: number;
   /** Durations in whole microseconds: an integer takes 3–5 bytes in SQLite where a double takes 8. */
   duration_sum: number;
   duration_min: number;
@@ -106,6 +110,11 @@ export interface OutboxTable {
   /** The HTTP status of the last attempt, when the provider answered at all (0004). */
   status_code: number | null;
   sent_at: number | null;
+  /**
+   * Why the row was held instead of sent (0005): a maintenance window, or a monitor it depends on being down.
+   * A held row is written done; releasing it (the outage outlived the reason) makes it pending again.
+   */
+  held_reason: string | null;
 }
 
 /** A notification channel created through the API (0004); `config` is JSON text with `${NAME}` unresolved. */

@@ -3,7 +3,16 @@ import { AuthQueries } from './auth-queries.js';
 import * as channels from './channels.js';
 import * as heartbeats from './heartbeats.js';
 import * as history from './history.js';
-import { claimOutbox, completeOutbox, failOutbox, listDeliveries, releaseOutbox } from './outbox.js';
+import {
+  claimOutbox,
+  completeOutbox,
+  failOutbox,
+  listDeliveries,
+  listHeldSpells,
+  releaseAllClaims,
+  releaseHeld,
+  releaseOutbox,
+} from './outbox.js';
 import { prune } from './retention.js';
 import { addToRollups } from './rollups.js';
 import { toMillis, toMonitor, toResult, toState } from './row-mappers.js';
@@ -22,6 +31,7 @@ import type {
   FailOptions,
   Granularity,
   Heartbeat,
+  HeldSpell,
   Incident,
   IncidentQuery,
   Millis,
@@ -212,6 +222,7 @@ export class SqlStore extends AuthQueries implements Store {
         duration_ms: result.durationMs,
         timings: compactTimings(result.timings),
         message: result.status === 'up' ? null : result.message,
+        maintenance: result.maintenance ? 1 : 0,
       }),
     );
     if (this.sqliteWriter) {
@@ -381,6 +392,18 @@ export class SqlStore extends AuthQueries implements Store {
 
   listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]> {
     return listDeliveries(this.db, query);
+  }
+
+  releaseHeld(monitorId: number, since: Millis, now: Millis): Promise<number> {
+    return releaseHeld(this.db, monitorId, since, now);
+  }
+
+  listHeldSpells(): Promise<HeldSpell[]> {
+    return listHeldSpells(this.db);
+  }
+
+  releaseAllClaims(): Promise<number> {
+    return releaseAllClaims(this.db);
   }
 
   createChannel(input: ChannelInput, now: Millis): Promise<ChannelRecord | undefined> {

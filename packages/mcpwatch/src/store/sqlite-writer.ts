@@ -51,7 +51,7 @@ export class SqliteResultWriter {
       addHistograms(String(a), String(b)),
     );
     this.insertResult = database.prepare(
-      'insert into results (monitor_id, at, status, reason, duration_ms, timings, message) values (?, ?, ?, ?, ?, ?, ?)',
+      'insert into results (monitor_id, at, status, reason, duration_ms, timings, message, maintenance) values (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     for (const granularity of GRANULARITIES) {
       const table = ROLLUP_TABLE[granularity];
@@ -67,7 +67,16 @@ export class SqliteResultWriter {
 
   write(rows: readonly ResultRow[]): void {
     for (const r of rows) {
-      this.insertResult.run(r.monitor_id, r.at, r.status, r.reason, r.duration_ms, r.timings, r.message);
+      this.insertResult.run(
+        r.monitor_id,
+        r.at,
+        r.status,
+        r.reason,
+        r.duration_ms,
+        r.timings,
+        r.message,
+        r.maintenance,
+      );
     }
     const deltas = aggregate(rows);
     for (const granularity of GRANULARITIES) {
@@ -80,6 +89,7 @@ export class SqliteResultWriter {
           d.ups,
           d.degraded,
           d.downs,
+          d.maintenance,
           d.sumUs,
           d.minUs,
           d.maxUs,

@@ -50,6 +50,8 @@ export interface EventInput {
   evidence: object;
   /** Notification channels to deliver this event to; one outbox row each. */
   channels?: string[];
+  /** Why those rows are held rather than sent (a maintenance window, a parent down): written done, releasable. */
+  held?: string;
 }
 
 export interface StoredEvent {
@@ -68,6 +70,8 @@ export type CheckResult = Pick<ProbeResult, 'status' | 'message' | 'durationMs' 
   reason?: string;
   /** When the check started; ISO text as the probe reports it, or epoch ms. */
   startedAt: string | Millis;
+  /** Made in a maintenance window: the rollups count it as maintenance, not as up or down. */
+  maintenance?: boolean;
 };
 
 export interface StoredResult {
@@ -79,6 +83,8 @@ export interface StoredResult {
   durationMs: number;
   timings: Record<string, number>;
   message: string | null;
+  /** Made in a maintenance window: kept as found, not counted as downtime. */
+  maintenance: boolean;
 }
 
 export interface Range {
@@ -97,7 +103,12 @@ export interface UptimeSummary {
   up: number;
   degraded: number;
   down: number;
-  /** (up + degraded) / checks: a degraded server still answered. Null when nothing was checked. */
+  /** Checks made in maintenance windows: in `checks`, in none of up, degraded or down. */
+  maintenance: number;
+  /**
+   * (up + degraded) / (checks - maintenance): a degraded server still answered, and planned work is not
+   * downtime. Null when nothing was checked outside maintenance.
+   */
   uptime: number | null;
   latency: LatencySummary;
 }
@@ -129,7 +140,17 @@ export interface OutboxItem {
   channel: string;
   attempts: number;
   claimedBy: string;
+  /** Set when the row was held and later released: the message says why it comes late. */
+  heldReason: string | null;
   event: StoredEvent;
+}
+
+/** A monitor whose unhealthy spell has held rows not yet released: what the alerting rebuilds after a restart. */
+export interface HeldSpell {
+  monitorId: number;
+  /** The earliest held event of the spell. */
+  since: Millis;
+  reason: string;
 }
 
 export interface ClaimOptions {
@@ -155,7 +176,7 @@ export interface DeliveryAnswer {
   response?: string;
 }
 
-export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'held';
 
 /** One outbox row as the API shows it: where it went, how it went, and the event it announced. */
 export interface DeliveryRecord {
@@ -176,6 +197,8 @@ export interface DeliveryRecord {
   response: string | null;
   /** Why the last attempt failed (the provider's answer or the transport error). */
   lastError: string | null;
+  /** Why it was held (maintenance, a parent down); a held row that was released later is pending or sent. */
+  heldReason: string | null;
   event: { id: number; kind: string; monitorId: number; at: Millis };
 }
 
@@ -397,6 +420,18 @@ export interface Store extends AuthStore {
   /** Gives claimed rows back untried (a worker stopping), so the next worker need not wait out the lease. */
   releaseOutbox(ids: readonly number[], worker: string): Promise<number>;
   listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]>;
+  /**
+   * Makes the held rows of a monitor's latest held opening event (down, degraded, heartbeat missed, flapping)
+   * at or after `since` pending again, due at `now`: the outage outlived what held it. Returns the rows released.
+   */
+  releaseHeld(monitorId: number, since: Millis, now: Millis): Promise<number>;
+  /** Monitors still unhealthy whose current spell has held rows never released. */
+  listHeldSpells(): Promise<HeldSpell[]>;
+  /**
+   * Every claim given back: for a store only one process delivers from (SQLite), called at start, so a send
+   * cut off by a crash is retried at once instead of after its lease.
+   */
+  releaseAllClaims(): Promise<number>;
 
   /** Undefined when the name is taken: the unique name decides, so two racing callers cannot both win. */
   createChannel(input: ChannelInput, now: Millis): Promise<ChannelRecord | undefined>;

@@ -19,6 +19,7 @@ function sums(dialect: Dialect): RawBuilder<unknown> {
       'sum(r.ups) as ups',
       'sum(r.degraded) as degraded',
       'sum(r.downs) as downs',
+      'sum(r.maintenance) as maintenance',
       'sum(r.duration_sum) as duration_sum',
       'min(r.duration_min) as duration_min',
       'max(r.duration_max) as duration_max',
@@ -32,6 +33,7 @@ interface SumRow {
   ups?: number | string | null;
   degraded?: number | string | null;
   downs?: number | string | null;
+  maintenance?: number | string | null;
   duration_sum?: number | string | null;
   duration_min?: number | string | null;
   duration_max?: number | string | null;
@@ -45,12 +47,15 @@ function toPoint(row: SumRow): Omit<UptimePoint, 'bucketStart'> {
   const up = Number(row.ups ?? 0);
   const degraded = Number(row.degraded ?? 0);
   const down = Number(row.downs ?? 0);
+  const maintenance = Number(row.maintenance ?? 0);
+  const judged = checks - maintenance;
   return {
     checks,
     up,
     degraded,
     down,
-    uptime: checks === 0 ? null : (up + degraded) / checks,
+    maintenance,
+    uptime: judged === 0 ? null : (up + degraded) / judged,
     latency: summarize(
       addHistogramText(row.histogram ?? '', emptyHistogram()),
       ms(row.duration_sum) ?? 0,
