@@ -108,7 +108,7 @@ function shown(channel: ChannelListing): ChannelListing {
 }
 
 const deliveryQuery = z.object({
-  status: z.enum(['pending', 'sent', 'failed']).optional(),
+  status: z.enum(['pending', 'sent', 'failed', 'held']).optional(),
   channel: z.string().optional(),
   monitorId: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
