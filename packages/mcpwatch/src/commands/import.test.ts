@@ -93,3 +93,119 @@ describe('mcpwatch import', () => {
     expect(run.stderr).toContain(`mcpwatch: ${file} is not an MCP client config`);
   });
 });
+
+describe('mcpwatch import --wrap', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'mcpwatch-import-wrap-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function copy(name: string, to: string) {
+    const file = path.join(dir, to);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, await readFile(fixture(name)));
+    return file;
+  }
+
+  it('wraps every stdio server, keeps the rest and a backup, prints the diff, and changes nothing the second time', async () => {
+    const file = await copy('claude-code/.mcp.json', 'cc/.mcp.json');
+    const before = await readFile(file, 'utf8');
+    const run = await mcpwatch(['import', '--wrap', file], dir);
+    expect(run.code).toBe(0);
+    const after = JSON.parse(await readFile(file, 'utf8'));
+    const old = JSON.parse(before);
+    expect(after.mcpServers['local-db']).toEqual({
+      type: 'stdio',
+      command: 'npx',
+      args: [
+        '-y',
+        'mcpwatch',
+        'wrap',
+        '--name',
+        'local-db',
+        '--',
+        'node',
+        './tools/db-server.js',
+        '--readonly',
+      ],
+      env: { DB_URL: '${DB_URL}' },
+    });
+    expect(after.mcpServers['api-server']).toEqual(old.mcpServers['api-server']);
+    expect(after.mcpServers.sentry).toEqual(old.mcpServers.sentry);
+    expect(await readFile(`${file}.bak`, 'utf8')).toBe(before);
+    expect(run.stdout).toContain(`--- ${file}\n+++ ${file} (wrapped)\n@@ `);
+    expect(run.stdout).toContain('\n-      "command": "node",\n');
+    expect(run.stdout).toContain('\n+      "command": "npx",\n');
+    expect(run.stderr).toContain(
+      `mcpwatch: wrapped 1 stdio server (local-db) in ${file}; the old file is ${file}.bak\n`,
+    );
+    expect(run.stderr).toContain(`mcpwatch: ${file}: left "sentry" alone: not a stdio server\n`);
+
+    // The wrapped file still reads as the same servers, and a second run leaves it (and the backup) alone.
+    const text = await readFile(file, 'utf8');
+    const again = await mcpwatch(['import', '--wrap', file], dir);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toContain(`mcpwatch: ${file}: left "local-db" alone: already wrapped\n`);
+    expect(await readFile(file, 'utf8')).toBe(text);
+    const monitors = await mcpwatch(['import', file], dir);
+    expect(monitors.stdout).toContain('name: local-db');
+  });
+
+  it('--dry-run prints the diff and writes nothing; --wrapper names the command that starts mcpwatch', async () => {
+    const file = await copy('vscode/.vscode/mcp.json', 'vs/.vscode/mcp.json');
+    const before = await readFile(file, 'utf8');
+    const dry = await mcpwatch(['import', '--wrap', '--dry-run', '--wrapper', 'mcpwatch', file], dir);
+    expect(dry.code).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe(before);
+    await expect(readFile(`${file}.bak`)).rejects.toThrow();
+    expect(dry.stdout).toContain('+      "command": "mcpwatch",\n');
+    expect(dry.stderr).toContain('mcpwatch: would wrap 2 stdio servers (Perplexity, fetch) in');
+
+    const run = await mcpwatch(['import', '--wrap', '--wrapper', 'mcpwatch', file], dir);
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(await readFile(file, 'utf8'));
+    expect(doc.servers.fetch).toEqual({
+      type: 'stdio',
+      command: 'mcpwatch',
+      args: ['wrap', '--name', 'fetch', '--', 'uvx', 'mcp-server-fetch'],
+      cwd: '${workspaceFolder}/tools',
+    });
+    expect(doc.inputs).toEqual(JSON.parse(before).inputs);
+  });
+
+  it('keeps earlier backups, and says when comments are not kept', async () => {
+    const file = path.join(dir, 'commented.json');
+    const text =
+      '{\n  // my servers\n  "mcpServers": { "a": { "command": "node", "args": ["a.js"], }, },\n}\n';
+    await writeFile(file, text);
+    await writeFile(`${file}.bak`, 'older');
+    const run = await mcpwatch(['import', '--wrap', file], dir);
+    expect(run.code).toBe(0);
+    expect(await readFile(`${file}.bak`, 'utf8')).toBe('older');
+    expect(await readFile(`${file}.bak.1`, 'utf8')).toBe(text);
+    expect(run.stderr).toContain(
+      `mcpwatch: ${file} had comments or trailing commas, which the rewritten file does not keep (the backup does)\n`,
+    );
+    expect(JSON.parse(await readFile(file, 'utf8')).mcpServers.a.args).toEqual(
+      ['wrap', '--name', 'a', '--', 'node', 'a.js'].flatMap((w, i) =>
+        i === 0 ? ['-y', 'mcpwatch', w] : [w],
+      ),
+    );
+  });
+
+  it('refuses --wrap with --discover or --write, and --wrapper without --wrap', async () => {
+    const file = path.join(dir, 'x.json');
+    const a = await mcpwatch(['import', '--wrap', '--discover'], dir);
+    const b = await mcpwatch(['import', '--wrap', '--write', 'm.yaml', file], dir);
+    const c = await mcpwatch(['import', '--wrapper', 'mcpwatch', file], dir);
+    const d = await mcpwatch(['import', '--wrap'], dir);
+    expect([a.code, b.code, c.code, d.code]).toEqual([3, 3, 3, 3]);
+    expect(a.stderr).toContain('--wrap rewrites the client configs you name');
+    expect(c.stderr).toBe('mcpwatch: --wrapper goes with --wrap\n');
+    expect(d.stderr).toBe('mcpwatch: give the client config files to rewrite with --wrap\n');
+  });
+});

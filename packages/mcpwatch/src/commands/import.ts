@@ -8,11 +8,14 @@ import { mergeMonitors } from '../config/merge-config.js';
 import { readImportSource } from '../config/read-import-sources.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
+import { DEFAULT_WRAPPER, lineDiff, wrapClientConfig } from '../wrap/rewrite-config.js';
 
 interface ImportFlags {
   discover?: boolean;
   write?: string;
   dryRun?: boolean;
+  wrap?: boolean;
+  wrapper?: string;
 }
 
 /**
@@ -29,8 +32,23 @@ export function registerImport(program: Command, context: CliContext): void {
     .argument('[path...]', 'client config files to import')
     .option('--discover', 'also import the client configs found in their usual places for this OS')
     .option('--write <file>', 'add the monitors to this mcpwatch.yaml (created if missing), keeping its own')
-    .option('--dry-run', 'with --write: print the file as it would be, and write nothing');
+    .option(
+      '--dry-run',
+      'with --write: print the file as it would be, and write nothing; with --wrap: the diff',
+    )
+    .option(
+      '--wrap',
+      'instead of making monitors, rewrite the named client configs to start every stdio server through mcpwatch wrap (a backup is kept, the diff printed)',
+    )
+    .option(
+      '--wrapper <command>',
+      `with --wrap: how to start mcpwatch (default: "${DEFAULT_WRAPPER.join(' ')}")`,
+    );
   command.action(async (paths: string[], flags: ImportFlags) => {
+    if (flags.wrap || flags.wrapper !== undefined) {
+      await wrapConfigs(paths, flags, context);
+      return;
+    }
     const cwd = process.cwd();
     const files = [...paths];
     if (flags.discover) {
@@ -91,6 +109,79 @@ export function registerImport(program: Command, context: CliContext): void {
     }
     context.exit(EXIT.up);
   });
+}
+
+/** `import --wrap`: rewrites each named client config in place, after a backup, printing the diff. */
+async function wrapConfigs(paths: string[], flags: ImportFlags, context: CliContext): Promise<void> {
+  if (!flags.wrap) throw new UsageError('--wrapper goes with --wrap');
+  if (flags.discover || flags.write !== undefined) {
+    throw new UsageError(
+      '--wrap rewrites the client configs you name, and goes with neither --discover nor --write: give the files',
+    );
+  }
+  if (paths.length === 0) throw new UsageError('give the client config files to rewrite with --wrap');
+  const wrapper = flags.wrapper?.trim().split(/\s+/) ?? DEFAULT_WRAPPER;
+  if (wrapper[0] === undefined || wrapper[0] === '') {
+    throw new UsageError(
+      '--wrapper takes the command that starts mcpwatch, like "mcpwatch" or "npx -y mcpwatch"',
+    );
+  }
+  for (const file of paths) {
+    const before = await readConfig(file);
+    const result = wrapClientConfig(before, file, wrapper);
+    for (const { name, why } of result.skipped)
+      context.stderr.write(`mcpwatch: ${file}: left "${name}" alone: ${why}\n`);
+    if (result.wrapped.length === 0) {
+      context.stderr.write(`mcpwatch: ${file}: no stdio server to wrap\n`);
+      continue;
+    }
+    context.stdout.write(lineDiff(before, result.text, [file, `${file} (wrapped)`]));
+    if (result.lostComments) {
+      context.stderr.write(
+        `mcpwatch: ${file} had comments or trailing commas, which the rewritten file does not keep${flags.dryRun ? '' : ' (the backup does)'}\n`,
+      );
+    }
+    const servers = `${result.wrapped.length} stdio server${result.wrapped.length === 1 ? '' : 's'} (${result.wrapped.join(', ')})`;
+    if (flags.dryRun) {
+      context.stderr.write(`mcpwatch: would wrap ${servers} in ${file}\n`);
+      continue;
+    }
+    const backup = await writeBackup(file, before);
+    await writeMerged(file, result.text);
+    context.stderr.write(`mcpwatch: wrapped ${servers} in ${file}; the old file is ${backup}\n`);
+  }
+  if (!flags.dryRun)
+    context.stderr.write(
+      'mcpwatch: restart the client (or reload its MCP servers) to use the wrapped commands\n',
+    );
+  context.exit(EXIT.up);
+}
+
+async function readConfig(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? `${file} does not exist: give the path of an MCP client config such as .mcp.json`
+        : `${file} cannot be read (${why(error)}): check its permissions`,
+    );
+  }
+}
+
+/** Copies the old text beside the file, as FILE.bak, or FILE.bak.1, .2… when that exists: never overwritten. */
+async function writeBackup(file: string, text: string): Promise<string> {
+  for (let n = 0; n < 1000; n++) {
+    const backup = n === 0 ? `${file}.bak` : `${file}.bak.${n}`;
+    try {
+      await writeFile(backup, text, { flag: 'wx' });
+      return backup;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw new UsageError(`${backup} cannot be written (${why(error)}): the config was left unchanged`);
+    }
+  }
+  throw new UsageError(`${file} has 1,000 backups already: remove some; the config was left unchanged`);
 }
 
 async function readExisting(file: string): Promise<string | undefined> {
