@@ -190,11 +190,16 @@ describe('mcpwatch import --wrap', () => {
     expect(run.stderr).toContain(
       `mcpwatch: ${file} had comments or trailing commas, which the rewritten file does not keep (the backup does)\n`,
     );
-    expect(JSON.parse(await readFile(file, 'utf8')).mcpServers.a.args).toEqual(
-      ['wrap', '--name', 'a', '--', 'node', 'a.js'].flatMap((w, i) =>
-        i === 0 ? ['-y', 'mcpwatch', w] : [w],
-      ),
-    );
+    expect(JSON.parse(await readFile(file, 'utf8')).mcpServers.a.args).toEqual([
+      '-y',
+      'mcpwatch',
+      'wrap',
+      '--name',
+      'a',
+      '--',
+      'node',
+      'a.js',
+    ]);
   });
 
   it('refuses --wrap with --discover or --write, and --wrapper without --wrap', async () => {
