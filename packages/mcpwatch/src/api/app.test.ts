@@ -253,6 +253,76 @@ describe('the REST API', () => {
     expect((await fetch(`${server.url}${rotated.body.path}`)).status).toBe(404);
   });
 
+  it('keeps the traffic reports of mcpwatch wrap by heartbeat token, and sums them per tool', async () => {
+    const created = await api('POST', '/api/v1/monitors', {
+      kind: 'heartbeat',
+      name: 'wrapped',
+      mode: 'activity',
+    });
+    expect(created.status).toBe(201);
+    const token = created.body.heartbeatToken as string;
+    const id = created.body.monitor.id as number;
+    const t = Date.now() - 120_000;
+    const report = (from: number, tools: object[], requests: number, errors: number) => ({
+      version: 1,
+      server: 'filesystem',
+      from,
+      to: from + 60_000,
+      requests,
+      errors,
+      tools,
+    });
+    const post = (body: unknown) =>
+      fetch(`${server.url}/hb/${token}/report`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const search = {
+      name: 'search',
+      calls: 3,
+      errors: 1,
+      durationMsSum: 30,
+      durationMsMax: 20,
+      durationMsP50: 5,
+    };
+    expect((await post(report(t, [search], 4, 1))).status).toBe(202);
+    expect(
+      (
+        await post(
+          report(
+            t + 60_000,
+            [{ ...search, calls: 1, errors: 0, durationMsSum: 50, durationMsMax: 50 }],
+            2,
+            0,
+          ),
+        )
+      ).status,
+    ).toBe(202);
+
+    // Reports say nothing of liveness: the monitor is still waiting for its first ping.
+    expect((await monitorNamed('wrapped')).status).toBe('pending');
+    const traffic = await api('GET', `/api/v1/monitors/${id}/traffic`);
+    expect(traffic.status).toBe(200);
+    expect(traffic.body).toMatchObject({
+      requests: 6,
+      errors: 1,
+      tools: [{ name: 'search', calls: 4, errors: 1, durationMsMean: 20, durationMsMax: 50 }],
+    });
+    expect(traffic.body.reports.map((r: { from: number }) => r.from)).toEqual([t, t + 60_000]);
+
+    // A malformed report says what is wrong; an unknown token, nothing; a ping path is not a report.
+    const bad = await post({ ...report(t, [], 1, 2) });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('errors: errors cannot exceed requests');
+    expect((await post('not json')).status).toBe(400);
+    const stranger = await fetch(`${server.url}/hb/${'y'.repeat(32)}/report`, {
+      method: 'POST',
+      body: JSON.stringify(report(t, [], 0, 0)),
+    });
+    expect(stranger.status).toBe(404);
+  });
+
   it('resolves an incident by hand while the monitor stays down, once', async () => {
     const created = await api('POST', '/api/v1/monitors', {
       kind: 'tcp',

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { RateLimiter } from '../heartbeat/rate-limit.js';
 import { PING_BODY_LIMIT, parsePingPath } from '../heartbeat/token.js';
 import type { Service } from '../service/service.js';
+import { trafficReportSchema } from '../traffic/report-schema.js';
 
 /** Bodies larger than the kept message are accepted (and cut), up to this; beyond it the sender is wrong. */
 const PING_BODY_ACCEPTED = 100 * 1024;
@@ -48,6 +49,36 @@ export async function heartbeatPingRoutes(
   };
   for (const url of ['/hb/:token', '/hb/:token/:action']) {
     app.route({ method: ['GET', 'POST', 'HEAD'], url, handler });
+  }
+  // A static segment wins over `:action`: `report` is never read as a ping.
+  app.post('/hb/:token/report', async (request, reply) => {
+    const { token } = request.params as { token: string };
+    reply.header('cache-control', 'no-store').type('text/plain; charset=utf-8');
+    if (!TOKEN.test(token)) return reply.code(404).send('not found\n');
+    if (!limiter.take(token))
+      return reply.code(429).header('retry-after', '1').send('too many pings: slow down\n');
+    const parsed = trafficReportSchema.safeParse(parseJson(request.body));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return reply
+        .code(400)
+        .send(
+          `not a traffic report (${issue?.path.join('.') || 'body'}: ${issue?.message}): send the JSON that mcpwatch wrap --report sends (docs/wrap.md)\n`,
+        );
+    }
+    if (!(await options.service.heartbeats.report(token, parsed.data)))
+      return reply.code(404).send('not found\n');
+    return reply.code(202).send('OK\n');
+  });
+}
+
+const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
+
+function parseJson(body: unknown): unknown {
+  try {
+    return typeof body === 'string' ? JSON.parse(body) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

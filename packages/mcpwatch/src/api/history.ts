@@ -6,6 +6,7 @@ import { notFound, ServiceError } from '../service/service-error.js';
 import { EVENT_KINDS } from '../state/index.js';
 import { diffTools, summary } from '../state/tool-diff.js';
 import type { Range } from '../store/index.js';
+import { summarizeTraffic } from '../traffic/summarize.js';
 import { idParam, type RouteDoc, route, timeParam } from './route.js';
 
 const DAY = 86_400_000;
@@ -47,6 +48,23 @@ export function historyRoutes(app: FastifyInstance, docs: RouteDoc[], service: S
       const id = idParam(params);
       exists(id);
       return { results: await store.listResults(id, rangeOf(query, DAY, now()), query.limit) };
+    },
+  });
+
+  route(app, docs, {
+    method: 'GET',
+    url: '/api/v1/monitors/:id/traffic',
+    tag: 'history',
+    summary:
+      'Real traffic reported by `mcpwatch wrap --report` for a heartbeat monitor: totals per tool over the range (24 h by default) and each report',
+    role: 'viewer',
+    query: rangeQuery,
+    responses: { 200: '{ from, to, requests, errors, tools, reports }', 404: 'No such monitor' },
+    handler: async ({ params, query }) => {
+      const id = idParam(params);
+      exists(id);
+      const range = rangeOf(query, DAY, now());
+      return { ...range, ...summarizeTraffic(await store.listTraffic(id, range)) };
     },
   });
 

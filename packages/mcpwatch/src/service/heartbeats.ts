@@ -10,6 +10,7 @@ import {
 import { hashToken, newToken } from '../heartbeat/token.js';
 import { type MonitorState, transition } from '../state/index.js';
 import type { CheckResult, Store } from '../store/index.js';
+import type { TrafficReport } from '../traffic/report-schema.js';
 import type { Decision } from './decide-and-write.js';
 import type { MonitorSpec } from './monitor-spec.js';
 import type { Monitors } from './monitors.js';
@@ -60,6 +61,17 @@ export class Heartbeats {
   revokeTokens(monitorId: number): Promise<number> {
     this.heartbeatSpec(monitorId);
     return this.store.revokeHeartbeats(monitorId);
+  }
+
+  /**
+   * Keeps a traffic report of `mcpwatch wrap` for the heartbeat monitor the token belongs to. It says
+   * nothing of liveness (the wrapper's heartbeats do): a report is what users' calls did, not a ping.
+   */
+  async report(token: string, report: TrafficReport): Promise<boolean> {
+    const row = await this.store.getHeartbeat(hashToken(token));
+    if (!row || this.monitors.find(row.monitorId)?.spec?.kind !== 'heartbeat') return false;
+    await this.store.addTraffic(row.monitorId, report);
+    return true;
   }
 
   /** Applies one ping. False for a token nobody issued (the caller answers 404 and says nothing more). */

@@ -315,12 +315,35 @@ const maintenance: Migration = {
   },
 };
 
+/** Traffic reported by `mcpwatch wrap` for a heartbeat monitor: one row per report, read by monitor and time. */
+const traffic: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('traffic')
+      .addColumn('id', idType(db), (c) => c.primaryKey())
+      .addColumn('monitor_id', 'bigint', (c) => c.notNull().references('monitors.id').onDelete('cascade'))
+      .addColumn('from_at', 'bigint', (c) => c.notNull())
+      .addColumn('to_at', 'bigint', (c) => c.notNull())
+      .addColumn('server', 'text', (c) => c.notNull())
+      .addColumn('requests', 'integer', (c) => c.notNull())
+      .addColumn('errors', 'integer', (c) => c.notNull())
+      .addColumn('tools', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('traffic_monitor_to')
+      .on('traffic')
+      .columns(['monitor_id', 'to_at'])
+      .execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_auth': auth,
   '0003_compact_rollups': compactRollups,
   '0004_delivery': delivery,
   '0005_maintenance': maintenance,
+  '0006_traffic': traffic,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -21,6 +21,11 @@ export async function prune(
     results: await pruneResults(db, rawCutoff),
     minuteRollups: await pruneRollup(db, 'rollup_minute', rawCutoff),
     hourRollups: await pruneRollup(db, 'rollup_hour', hourCutoff),
+    traffic: await untilEmpty(
+      () =>
+        sql`delete from traffic where id in (select id from traffic where to_at < ${rawCutoff} limit ${CHUNK})`,
+      db,
+    ),
     outbox: await untilEmpty(
       () =>
         sql`delete from outbox where id in (select id from outbox where done_at is not null and done_at < ${outboxCutoff} limit ${CHUNK})`,

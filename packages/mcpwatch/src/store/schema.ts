@@ -127,6 +127,19 @@ export interface ChannelsTable {
   updated_at: number;
 }
 
+/** One report of `mcpwatch wrap --report` (0006): the tools' traffic through the wrapper in [from_at, to_at). */
+export interface TrafficTable {
+  id: Generated<number>;
+  monitor_id: number;
+  from_at: number;
+  to_at: number;
+  server: string;
+  requests: number;
+  errors: number;
+  /** The report's per-tool figures as JSON. */
+  tools: string;
+}
+
 export interface UsersTable {
   id: Generated<number>;
   name: string;
@@ -170,6 +183,7 @@ export interface Database {
   heartbeats: HeartbeatsTable;
   outbox: OutboxTable;
   channels: ChannelsTable;
+  traffic: TrafficTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import type { TrafficReport } from '../traffic/report-schema.js';
 import { AuthQueries } from './auth-queries.js';
 import * as channels from './channels.js';
 import * as heartbeats from './heartbeats.js';
@@ -47,10 +48,12 @@ import type {
   Store,
   StoredEvent,
   StoredResult,
+  TrafficRow,
   UptimePoint,
   UptimeSummary,
 } from './store.js';
 import { StoreError } from './store-error.js';
+import { addTraffic, listTraffic } from './traffic.js';
 import { uptimeMany, uptimeOne, uptimeSeries } from './uptime-queries.js';
 
 function keyTaken(key: string): StoreError {
@@ -432,6 +435,14 @@ export class SqlStore extends AuthQueries implements Store {
 
   prune(now: Millis, options?: RetentionOptions): Promise<PruneReport> {
     return prune(this.db, now, options);
+  }
+
+  addTraffic(monitorId: number, report: TrafficReport): Promise<void> {
+    return addTraffic(this.db, monitorId, report);
+  }
+
+  listTraffic(monitorId: number, range: Range, limit?: number): Promise<TrafficRow[]> {
+    return listTraffic(this.db, monitorId, range, limit);
   }
 
   async close(): Promise<void> {

@@ -614,12 +614,27 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
       await store.recordResults(old);
       await store.recordResults(recent);
       await store.claimOutbox('w', now); // nothing to claim; prune must cope with an empty outbox
+      const traffic = (from: number) => ({
+        version: 1 as const,
+        server: 's',
+        from,
+        to: from + MIN,
+        requests: 1,
+        errors: 0,
+        tools: [
+          { name: 'search', calls: 1, errors: 0, durationMsSum: 5, durationMsMax: 5, durationMsP50: 5 },
+        ],
+      });
+      await store.addTraffic(m.id, traffic(now - 10 * DAY));
+      await store.addTraffic(m.id, traffic(now - DAY));
 
       const before = await store.uptime(m.id, { from: now - 20 * DAY, to: now });
       const report = await store.prune(now, { rawDays: 7 });
       expect(report.results).toBe(12_000);
       expect(report.minuteRollups).toBeGreaterThan(0);
       expect(report.hourRollups).toBe(0);
+      expect(report.traffic).toBe(1);
+      expect((await store.listTraffic(m.id, { from: 0, to: now })).map((r) => r.from)).toEqual([now - DAY]);
       expect(await store.listResults(m.id, { from: 0, to: now }, 10_000)).toHaveLength(100);
       expect(await store.uptimeSeries(m.id, { from: now - 10 * DAY, to: now - 9 * DAY }, 'minute')).toEqual(
         [],
@@ -634,6 +649,7 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
         results: 0,
         minuteRollups: 0,
         hourRollups: 0,
+        traffic: 0,
         outbox: 0,
       });
     });

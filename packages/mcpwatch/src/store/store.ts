@@ -1,4 +1,5 @@
 import type { ProbeResult } from '@mcpwatch/probe';
+import type { TrafficReport } from '../traffic/report-schema.js';
 import type { LatencySummary } from './latency-histogram.js';
 
 /** Epoch milliseconds everywhere: one clock type, no time zones, cheap to compare and store. */
@@ -176,6 +177,16 @@ export interface DeliveryAnswer {
   response?: string;
 }
 
+/** One traffic report as stored: real calls through `mcpwatch wrap`, beside the probes. */
+export interface TrafficRow {
+  from: Millis;
+  to: Millis;
+  server: string;
+  requests: number;
+  errors: number;
+  tools: TrafficReport['tools'];
+}
+
 export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'held';
 
 /** One outbox row as the API shows it: where it went, how it went, and the event it announced. */
@@ -240,6 +251,8 @@ export interface PruneReport {
   minuteRollups: number;
   hourRollups: number;
   outbox: number;
+  /** Reports of `mcpwatch wrap`, kept as long as raw results. */
+  traffic: number;
 }
 
 export interface EventQuery {
@@ -445,5 +458,9 @@ export interface Store extends AuthStore {
   deleteChannel(name: string): Promise<boolean>;
 
   prune(now: Millis, options?: RetentionOptions): Promise<PruneReport>;
+
+  addTraffic(monitorId: number, report: TrafficReport): Promise<void>;
+  /** Reports whose interval ended within the range, oldest first, at most `limit` (the latest ones). */
+  listTraffic(monitorId: number, range: Range, limit?: number): Promise<TrafficRow[]>;
   close(): Promise<void>;
 }
