@@ -87,4 +87,18 @@ describe('Observer', () => {
     expect(observer.forgotten).toBe(1);
     expect(seen).toHaveLength(2);
   });
+
+  it('ends the requests a crashed server left unanswered as errors', () => {
+    const { observer, seen, at, client, server } = watch();
+    client({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'slow' } });
+    client({ jsonrpc: '2.0', id: 2, method: 'ping' });
+    server({ jsonrpc: '2.0', id: 2, result: {} });
+    at(500);
+    observer.abandon('client', 'server_exited');
+    observer.abandon('client', 'server_exited');
+    expect(seen.map((e) => [e.method, e.tool, e.ok, e.errorType, e.seconds])).toEqual([
+      ['ping', undefined, true, undefined, 0],
+      ['tools/call', 'slow', false, 'server_exited', 0.5],
+    ]);
+  });
 });

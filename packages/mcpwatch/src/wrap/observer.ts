@@ -67,6 +67,28 @@ export class Observer {
     this.line(line, 'server');
   }
 
+  /**
+   * The other side is gone (the server crashed): every request of `origin` still waiting ends as an error of
+   * `errorType`, as the client will see it fail.
+   */
+  abandon(origin: Origin, errorType: string): void {
+    const waiting = this.pending[origin];
+    const now = this.now();
+    for (const request of waiting.values()) {
+      const exchange: Exchange = {
+        origin,
+        method: request.method,
+        ok: false,
+        errorType,
+        seconds: Math.max(0, (now - request.at) / 1000),
+      };
+      if (request.tool !== undefined) exchange.tool = request.tool;
+      if (request.uri !== undefined) exchange.uri = request.uri;
+      this.onExchange(exchange);
+    }
+    waiting.clear();
+  }
+
   /** How many requests of each origin are still waiting for an answer. */
   waiting(origin: Origin): number {
     return this.pending[origin].size;

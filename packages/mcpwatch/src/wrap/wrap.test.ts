@@ -254,13 +254,25 @@ const request = (id: number, method: string, params: unknown = {}) =>
 describe('mcpwatch wrap: how it ends', () => {
   it('relays the half line a crashing server wrote, ends with its exit code, and sends /fail', async () => {
     const rx = await receiver();
-    const w = start(['--heartbeat', `${rx.base}/hb/tok`, '--', node, lineServer]);
+    const w = start([
+      '--heartbeat',
+      `${rx.base}/hb/tok`,
+      '--report',
+      `${rx.base}/hb/tok/report`,
+      '--',
+      node,
+      lineServer,
+    ]);
     w.child.stdin?.write(request(1, 'ping'));
     w.child.stdin?.write(request(2, 'crash'));
     const ended = await w.ended;
     expect(ended.code).toBe(3);
     expect(ended.stdout.toString()).toBe('{"jsonrpc":"2.0","id":1,"result":{}}\n{"jsonrpc":"2.0","id":');
-    expect(rx.hits.map((h) => h.path)).toEqual(['/hb/tok/start', '/hb/tok/fail', '/hb/tok/stop']);
+    const pings = rx.hits.filter((h) => !h.path.endsWith('/report')).map((h) => h.path);
+    expect(pings).toEqual(['/hb/tok/start', '/hb/tok/fail', '/hb/tok/stop']);
+    // The call the crash left unanswered failed for the client, and counts so.
+    const report = rx.hits.find((h) => h.path.endsWith('/report'))?.body as WrapReport;
+    expect(report).toMatchObject({ requests: 2, errors: 1 });
     await rx.close();
   });
 
@@ -276,7 +288,18 @@ describe('mcpwatch wrap: how it ends', () => {
     await rx.close();
   });
 
-  it('passes the server stderr through and keeps its own lines there, prefixed', async () => {
+  it('ends the server when the client stops reading its stdout, and exits 0', async () => {
+    const w = start(['--', node, lineServer]);
+    w.child.stdin?.write(request(1, 'ping'));
+    await w.answered();
+    w.child.stdout?.destroy();
+    w.child.stdin?.write(request(2, 'ping'));
+    const ended = await w.ended;
+    expect(ended).toMatchObject({ code: 0, signal: null });
+    expect(ended.stderr).toBe('');
+  });
+
+  it("passes the server's stderr through untouched and adds nothing to it when all is well", async () => {
     const w = start(['--', node, lineServer]);
     w.child.stdin?.end(`${request(1, 'stderr', { text: 'server says hi\n' })}`);
     const ended = await w.ended;

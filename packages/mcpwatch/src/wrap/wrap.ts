@@ -92,6 +92,10 @@ export function runWrapper(options: WrapOptions, io: WrapIo): Promise<WrapOutcom
     const fromClient = new LineSplitter((l) => observer.fromClient(l), skipped, max);
     const fromServer = new LineSplitter((l) => observer.fromServer(l), skipped, max);
 
+    let endOutput = () => {};
+    const outputEnded = new Promise<void>((r) => {
+      endOutput = r;
+    });
     let stopping: ForwardedSignal | undefined;
     let clientGone = false;
     /** The client is done (stdin ended, or nobody reads stdout): let the server finish, then insist. */
@@ -133,7 +137,7 @@ export function runWrapper(options: WrapOptions, io: WrapIo): Promise<WrapOutcom
         observe: (chunk) => fromServer.push(chunk),
         end: () => {
           fromServer.end();
-          serverOutputEnded();
+          endOutput();
         },
         lost: () => clientClosed(),
       },
@@ -157,22 +161,10 @@ export function runWrapper(options: WrapOptions, io: WrapIo): Promise<WrapOutcom
     }
 
     let exited = false;
-    let outputEnded = false;
-    let serverOutputEnded = () => {
-      outputEnded = true;
-    };
     let done = false;
     const finish = async (outcome: WrapOutcome, crashed: boolean) => {
       if (done) return;
       done = true;
-      // What the server wrote before it ended still reaches the client; a grandchild holding the pipe open
-      // cannot keep the wrapper waiting.
-      if (!outputEnded) {
-        await new Promise<void>((r) => {
-          serverOutputEnded = r;
-          later(2000, r);
-        });
-      }
       await drain(io.stdout, 2000);
       if (extras) {
         try {
@@ -192,7 +184,6 @@ export function runWrapper(options: WrapOptions, io: WrapIo): Promise<WrapOutcom
         return;
       }
       exited = true;
-      outputEnded = true;
       const code = error.code === 'ENOENT' ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE;
       io.warn(
         error.code === 'ENOENT'
@@ -201,15 +192,16 @@ export function runWrapper(options: WrapOptions, io: WrapIo): Promise<WrapOutcom
       );
       void finish({ code }, true);
     });
-    child.once('exit', (code, signal) => {
+    child.once('exit', async (code, signal) => {
       exited = true;
-      if (signal) {
-        const expected = stopping !== undefined || clientGone;
-        if (!expected) io.warn(`the server was killed by ${signal}`);
-        void finish({ signal }, !expected);
-      } else {
-        void finish({ code: code ?? 1 }, code !== 0);
-      }
+      const expected = signal ? stopping !== undefined || clientGone : code === 0;
+      if (signal && !expected) io.warn(`the server was killed by ${signal}`);
+      // What the server wrote before it ended still reaches the client, and is counted; a grandchild
+      // holding the pipe open cannot keep the wrapper waiting more than 2 s.
+      await Promise.race([outputEnded, new Promise((r) => later(2000, () => r(undefined)))]);
+      // Calls in flight when the server crashed fail for the client, so they count as failed calls.
+      if (!expected) observer.abandon('client', 'server_exited');
+      void finish(signal ? { signal } : { code: code ?? 1 }, !expected);
     });
   });
 }
