@@ -54,6 +54,7 @@ describe('messages', () => {
       title: 'docs-search is down',
       link: 'https://watch.example.com/monitors/7',
       dedupKey: 'mcpwatch-7-incident-3',
+      eventId: down.id,
       at: '2026-11-22T10:00:00.000Z',
     });
     expect(n.body).toBe(

@@ -173,6 +173,7 @@ export function buildNotification(
     at: new Date(event.at).toISOString(),
     ...(link ? { link } : {}),
     dedupKey: dedupKeyOf(event, monitor.id, options.incidentId),
+    eventId: event.id,
   };
 }
 

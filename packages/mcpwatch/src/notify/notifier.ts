@@ -34,6 +34,11 @@ export interface Notification {
    * deduplicate (PagerDuty, Opsgenie, Alertmanager) see one alert, and the outbox sends each once.
    */
   dedupKey: string;
+  /**
+   * The event it announces (null for a test message). Each event reaches a channel once, so a receiver that
+   * sees one twice (a send cut off by a crash and retried) can drop the copy.
+   */
+  eventId: number | null;
 }
 
 /** An HTTP request a provider wants sent; rendering builds it without I/O, so a test can check it exactly. */

@@ -24,6 +24,7 @@ export function downNotification(overrides: Partial<Notification> = {}): Notific
     at: '2026-11-22T10:00:00.000Z',
     link: 'https://mcpwatch.example.com/monitors/7',
     dedupKey: 'mcpwatch-7-incident-3',
+    eventId: 41,
     ...overrides,
   };
 }

@@ -22,6 +22,7 @@ export function testNotification(channel?: string, now: number = Date.now()): No
     monitor: { id: 0, name: 'mcpwatch', group: null, tags: [], target: '' },
     at,
     dedupKey: `mcpwatch-test-${channel ?? 'channel'}-${now}`,
+    eventId: null,
   };
 }
 

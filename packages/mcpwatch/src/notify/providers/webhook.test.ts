@@ -15,7 +15,11 @@ describe('webhook', () => {
     const config = webhook.config.parse({ url: 'https://hooks.example.com/x', headers: { 'x-team': 'a' } });
     const request = webhook.render(downNotification(), config);
     expect(request.method).toBe('POST');
-    expect(request.headers).toMatchObject({ 'content-type': 'application/json', 'x-team': 'a' });
+    expect(request.headers).toMatchObject({
+      'content-type': 'application/json',
+      'x-team': 'a',
+      'x-mcpwatch-event-id': '41',
+    });
     expect(JSON.parse(request.body)).toEqual({
       version: 1,
       kind: 'down',
@@ -37,6 +41,7 @@ describe('webhook', () => {
       at: '2026-11-22T10:00:00.000Z',
       link: 'https://mcpwatch.example.com/monitors/7',
       dedupKey: 'mcpwatch-7-incident-3',
+      eventId: 41,
     });
   });
 

@@ -42,11 +42,17 @@ export const webhook = {
       at: n.at,
       link: n.link ?? null,
       dedupKey: n.dedupKey,
+      eventId: n.eventId,
     });
     return {
       method: 'POST',
       url: c.url,
-      headers: { ...c.headers, 'content-type': 'application/json', 'user-agent': 'mcpwatch' },
+      headers: {
+        ...c.headers,
+        'content-type': 'application/json',
+        'user-agent': 'mcpwatch',
+        ...(n.eventId !== null ? { 'x-mcpwatch-event-id': String(n.eventId) } : {}),
+      },
       body,
     };
   },
