@@ -165,7 +165,8 @@ describe('v2 createMcpHandler: a server built per request', () => {
     });
     cleanup.push(() => http.close());
 
-    const v2 = new Client({ name: 'v2-client', version: '1.0.0' });
+    // The v2 client in the modern era (2026-07-28, stateless), the v1 client in the legacy one.
+    const v2 = new Client({ name: 'v2-client', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
     await v2.connect(new StreamableHTTPClientTransport(new URL(`${http.url}/mcp`)));
     cleanup.push(() => v2.close());
     await v2.callTool({ name: 'echo', arguments: { text: 'modern' } });
