@@ -1,6 +1,8 @@
+import { isDeepStrictEqual } from 'node:util';
 import { parseClientConfig } from '../client-config.js';
 import { parseJsonc } from '../jsonc.js';
 import { UsageError } from '../usage-error.js';
+import { applyEdits, type Edit, type SpanNode, spanAt, spansOf } from './jsonc-spans.js';
 
 /** How `import --wrap` starts the wrapper unless told otherwise: works without installing mcpwatch. */
 export const DEFAULT_WRAPPER = ['npx', '-y', 'mcpwatch'];
@@ -11,15 +13,19 @@ export interface RewriteResult {
   wrapped: string[];
   /** Servers left alone, with why. */
   skipped: { name: string; why: string }[];
-  /** The old file had comments or trailing commas, which JSON.stringify does not write back. */
+  /**
+   * The file was written out again as plain JSON (its comments and trailing commas lost) because its
+   * values could not be edited in place. Not expected; said so the user knows to look at the backup.
+   */
   lostComments: boolean;
 }
 
 /**
  * Puts `mcpwatch wrap` in front of every stdio server of an MCP client config (any format
- * `parseClientConfig` reads): `{"command": "node", "args": ["s.js"]}` becomes `{"command": "npx", "args":
- * ["-y", "mcpwatch", "wrap", "--name", "<name>", "--", "node", "s.js"]}`; env, cwd and every other key stay as
- * they were. Servers already wrapped are left alone, so running it twice changes nothing. Pure.
+ * `parseClientConfig` reads): `"command": "node", "args": ["s.js"]` becomes `"command": "npx", "args":
+ * ["-y", "mcpwatch", "wrap", "--name", "<name>", "--", "node", "s.js"]`. Only those two values change in the
+ * text: comments, formatting, env, cwd and every other key stay as they were. Servers already wrapped are
+ * left alone, so running it twice changes nothing. Pure.
  */
 export function wrapClientConfig(text: string, file: string, wrapper = DEFAULT_WRAPPER): RewriteResult {
   let doc: unknown;
@@ -31,12 +37,25 @@ export function wrapClientConfig(text: string, file: string, wrapper = DEFAULT_W
   const config = parseClientConfig(doc, file);
   // The same lookup as parseClientConfig's, which has just accepted this document.
   const root = doc as Record<string, unknown>;
-  const entries = (asObject(root.mcpServers) ??
-    asObject(root.servers ?? asObject(root.mcp)?.servers)) as Record<string, Record<string, unknown>>;
+  const where = asObject(root.mcpServers)
+    ? ['mcpServers']
+    : root.servers !== undefined
+      ? ['servers']
+      : ['mcp', 'servers'];
+  let entries: Record<string, unknown> | undefined = root;
+  for (const key of where) entries = asObject(entries?.[key]);
   const wrapped: string[] = [];
   const skipped: RewriteResult['skipped'] = [];
+  const edits: Edit[] = [];
+  let spans: SpanNode | undefined;
+  let inPlace = true;
+  try {
+    spans = spansOf(text);
+  } catch {
+    inPlace = false;
+  }
   for (const server of config.servers) {
-    const entry = entries[server.name];
+    const entry = asObject(entries?.[server.name]);
     if (server.transport !== 'stdio' || typeof server.target === 'string' || !entry) {
       skipped.push({ name: server.name, why: 'not a stdio server' });
       continue;
@@ -47,11 +66,32 @@ export function wrapClientConfig(text: string, file: string, wrapper = DEFAULT_W
       continue;
     }
     const [command, ...prefix] = wrapper as [string, ...string[]];
+    const args = [...prefix, 'wrap', '--name', server.name, '--', ...line];
     entry.command = command;
-    entry.args = [...prefix, 'wrap', '--name', server.name, '--', ...line];
+    entry.args = args;
     wrapped.push(server.name);
+    const node = spanAt(spans, [...where, server.name]);
+    const commandSpan = spanAt(node, ['command']);
+    const argsSpan = spanAt(node, ['args']);
+    if (!commandSpan) {
+      inPlace = false;
+      continue;
+    }
+    edits.push({ start: commandSpan.start, end: commandSpan.end, text: JSON.stringify(command) });
+    const argsText = `[${args.map((a) => JSON.stringify(a)).join(', ')}]`;
+    if (argsSpan) edits.push({ start: argsSpan.start, end: argsSpan.end, text: argsText });
+    else edits.push({ start: commandSpan.end, end: commandSpan.end, text: `, "args": ${argsText}` });
   }
   if (wrapped.length === 0) return { text, wrapped, skipped, lostComments: false };
+  if (inPlace) {
+    const edited = applyEdits(text, edits);
+    // The edit must mean exactly the rewritten document; anything else falls back to writing it out whole.
+    try {
+      if (isDeepStrictEqual(parseJsonc(edited), doc)) {
+        return { text: edited, wrapped, skipped, lostComments: false };
+      }
+    } catch {}
+  }
   let lostComments = false;
   try {
     JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
