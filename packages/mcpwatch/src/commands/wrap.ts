@@ -35,12 +35,7 @@ export function registerWrap(program: Command, context: CliContext): void {
       "a heartbeat monitor's ping URL, <base>/hb/<token>: /start on first use, a ping a minute while in use, /stop at exit",
     )
     .option('--report <url>', 'POST call figures here, <base>/hb/<token>/report')
-    .option(
-      '--report-interval <seconds>',
-      'seconds between reports',
-      wholeNumber('a number of seconds', 60),
-      60,
-    )
+    .option('--report-interval <seconds>', 'seconds between reports, up to a day', reportInterval, 60)
     .option('--metrics-port <port>', 'serve /metrics, /live, /ready and /health on 127.0.0.1:PORT', port)
     // Options after the command are the server's: `mcpwatch wrap node server.js --port 3` works without `--`.
     .passThroughOptions()
@@ -62,6 +57,12 @@ export function registerWrap(program: Command, context: CliContext): void {
       context.exit(128 + (os.constants.signals[outcome.signal] ?? 0));
       mirrorSignal(outcome.signal);
     });
+}
+
+function reportInterval(value: string): number {
+  const n = wholeNumber('a number of seconds', 60)(value);
+  if (n > 86_400) throw new InvalidArgumentError('give at most 86400 seconds: a report covers at most a day');
+  return n;
 }
 
 function port(value: string): number {

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../test-fixtures/until.js';
+import { trafficReportSchema } from '../traffic/report-schema.js';
 import type { Exchange } from './observer.js';
 import { createReporter, redactUrl, Tally, type WrapReport } from './report.js';
 
@@ -163,5 +164,22 @@ describe('createReporter', () => {
       'https://mcpwatch.example.com/hb/…/report',
     );
     expect(redactUrl('http://127.0.0.1:9/x?y=1')).toBe('http://127.0.0.1:9/…');
+  });
+});
+
+describe('Tally within the service limits', () => {
+  it('names unnamed tools, cuts long names, and folds tools past 200 into "other"', () => {
+    const tally = new Tally();
+    tally.record({ origin: 'client', method: 'tools/call', ok: true, seconds: 0 });
+    tally.record(call('x'.repeat(300), 1));
+    for (let i = 0; i < 250; i++) tally.record(call(`t${i}`, 1));
+    const report = tally.take('s'.repeat(300), 1, 2);
+    expect(report?.server).toHaveLength(200);
+    expect(report?.tools).toHaveLength(201);
+    expect(report?.tools[0]?.name).toBe('(no name)');
+    expect(report?.tools[1]?.name).toBe('x'.repeat(200));
+    expect(report?.tools.at(-1)).toMatchObject({ name: 'other', calls: 52 });
+    // What the service's ingest accepts (POST /hb/<token>/report validates with this schema).
+    expect(trafficReportSchema.safeParse(report).error).toBeUndefined();
   });
 });

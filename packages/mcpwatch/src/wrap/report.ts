@@ -25,6 +25,11 @@ export interface WrapReport {
 
 /** Durations kept per tool and interval for the median; past it, a uniform sample of them. */
 const MAX_SAMPLES = 4096;
+/** Distinct tools per report; calls to more are counted under OTHER_TOOLS. The service takes up to 1,000. */
+const MAX_TOOLS = 200;
+export const OTHER_TOOLS = 'other';
+/** The longest tool or server name a report carries (the service's limit). */
+const MAX_NAME = 200;
 
 interface ToolTally {
   calls: number;
@@ -45,7 +50,8 @@ export class Tally {
     this.requests++;
     if (!exchange.ok) this.errors++;
     if (exchange.method !== 'tools/call') return;
-    const name = exchange.tool ?? '';
+    let name = (exchange.tool || '(no name)').slice(0, MAX_NAME);
+    if (!this.tools.has(name) && this.tools.size >= MAX_TOOLS) name = OTHER_TOOLS;
     let tool = this.tools.get(name);
     if (!tool) {
       tool = { calls: 0, errors: 0, sum: 0, max: 0, samples: [] };
@@ -74,7 +80,7 @@ export class Tally {
       ? undefined
       : {
           version: 1,
-          server,
+          server: server.slice(0, MAX_NAME) || '(no name)',
           from,
           to,
           requests: this.requests,
@@ -165,6 +171,8 @@ export function createReporter(options: ReporterOptions): Reporter {
     return attempt;
   };
 
+  // An interval without traffic sends nothing and moves `from` on all the same, so a report never spans
+  // more than one interval (the service refuses one that covers more than a day).
   const flush = (timeoutMs: number): Promise<void> | undefined => {
     const to = now();
     const report = tally.take(options.server, from, to);
