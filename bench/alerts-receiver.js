@@ -47,7 +47,12 @@ const hook = http.createServer((req, res) => {
     }
     const name = body.monitor?.name;
     const answeredAt = firstAnswer.get(`/t/${name}`);
-    const held = body.facts?.find((f) => f.label === 'Also down (held)')?.value;
+    const listed = (label) => {
+      // "a, b, … and 980 more": the names given, plus the count of the rest.
+      const parts = body.facts?.find((f) => f.label === label)?.value?.split(', ') ?? [];
+      const more = /^and (\d+) more$/.exec(parts.at(-1) ?? '');
+      return more ? parts.length - 1 + Number(more[1]) : parts.length;
+    };
     messages.push({
       name,
       kind: body.kind,
@@ -56,7 +61,9 @@ const hook = http.createServer((req, res) => {
       latencyMs: receivedAt - Date.parse(body.at),
       /** From the target's first answer with the new status to this receipt: the check's own time included. */
       sinceAnswerMs: answeredAt !== undefined && answeredAt >= flippedAt ? receivedAt - answeredAt : null,
-      dependentsListed: held ? held.split(', ').length : 0,
+      dependentsListed: listed('Also down (held)'),
+      /** On a recovery: the dependents whose alerts were held while it was down. */
+      heldListed: listed('Held while down'),
     });
   });
 });

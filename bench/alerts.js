@@ -210,8 +210,8 @@ async function outage(dir, receiver, plan, grouped, progress) {
     `  ${name}: ${out.received} messages in ${out.seconds.toFixed(1)} s (${JSON.stringify(out.kinds)}), ${out.queued} still queued, statuses ${JSON.stringify(out.statuses)}, lag p99 ${out.lag.p99.toFixed(1)} ms over ${out.lag.count} starts`,
   );
   if (grouped) {
-    // The way back: the gateway recovers first; each dependent still down then gets its held alert (a
-    // reminder), and its own recovery once its next check passes. Counted until every monitor is up and
+    // The way back: the gateway recovers first, its message summing up the dependents held; each dependent
+    // still down after its next check then gets its held alert, and one back with the gateway says nothing. Counted until every monitor is up and
     // the outbox is empty, or `backSec`.
     await receiver.ask({ op: 'reset' });
     await receiver.ask({ op: 'flip', status: 200 });
@@ -223,6 +223,8 @@ async function outage(dir, receiver, plan, grouped, progress) {
       ({ statuses, queued }) => statuses.up === monitors.length && queued === 0,
     );
     out.recovery = {
+      gatewayHeldListed:
+        back.messages.find((m) => m.name === 'gateway' && m.kind === 'recovered')?.heldListed ?? null,
       seconds: back.seconds,
       received: back.messages.length,
       kinds: kinds(back.messages),

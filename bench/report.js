@@ -362,7 +362,7 @@ export function alertsVerdicts(a) {
     out.push(
       {
         figure: `${f0(deps)} monitors with \`dependsOn: [gateway]\` and the gateway down at once: messages received in ${f0(g.seconds)} s`,
-        value: `${f0(g.received)} (${statusText(g.kinds)}), ${f0(g.dependentsMessages)} about dependents; statuses at the end ${statusText(g.statuses)}; the gateway's message named ${g.gatewayListed ?? '–'} dependents (they fell after it was sent)`,
+        value: `${f0(g.received)} (${statusText(g.kinds)}), ${f0(g.dependentsMessages)} about dependents; statuses at the end ${statusText(g.statuses)}; the gateway's down message named ${g.gatewayListed ?? '–'} dependents as down with it, its recovery ${g.recovery?.gatewayHeldListed ?? '–'} as held`,
         goal: 'one grouped message',
         met: g.received === 1 && g.dependentsMessages === 0 && (g.statuses?.down ?? 0) === g.monitors,
         peer: 'not published',

@@ -143,6 +143,22 @@ describe('deduplication keys', () => {
     expect(stopped.dedupKey).toBe(started.dedupKey);
     expect(stopped.state).toBe('resolved');
   });
+
+  it('sum up the dependents held during an outage in its recovery, the first twenty by name', () => {
+    const names = Array.from({ length: 25 }, (_, i) => `dep-${i + 1}`);
+    const back = buildNotification(event('recovered', { cause: { status: 'up', message: 'ok' } }), monitor, {
+      dependentsHeld: names,
+    });
+    expect(back.body).toContain(
+      `Alerts held while it was down: ${names.slice(0, 20).join(', ')}, and 5 more`,
+    );
+    expect(back.facts).toContainEqual({
+      label: 'Held while down',
+      value: `${names.slice(0, 20).join(', ')}, and 5 more`,
+    });
+    const alone = buildNotification(event('recovered', { cause: { status: 'up', message: 'ok' } }), monitor);
+    expect(alone.body).not.toContain('held');
+  });
 });
 
 describe('templates', () => {

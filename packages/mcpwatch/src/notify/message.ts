@@ -24,6 +24,8 @@ export interface MessageOptions {
   channelTemplates?: Templates | undefined;
   /** Monitors depending on this one that are down too: their alerts were held and are listed here. */
   dependentsDown?: string[];
+  /** On a recovery: the dependents whose alerts were held while it was down (their summary). */
+  dependentsHeld?: string[];
   /** Why this message was held before it was released (it comes late): said in the message. */
   heldReason?: string | null;
   /** The incident the event belongs to, so every message about it shares one deduplication key. */
@@ -86,7 +88,7 @@ const DEFAULTS: Record<string, { title: string; body: string }> = {
   },
   recovered: {
     title: '{{monitor.name}} recovered',
-    body: '{{cause.message}}\nUnhealthy since {{unhealthySince}}.',
+    body: '{{cause.message}}\nUnhealthy since {{unhealthySince}}.\nAlerts held while it was down: {{dependentsHeld}}',
   },
   tools_changed: {
     title: '{{monitor.name}}: tool list changed',
@@ -230,7 +232,8 @@ function contextOf(
     stderr: Array.isArray(evidence.stderrTail)
       ? (evidence.stderrTail as string[]).slice(-5).join('\n')
       : undefined,
-    dependentsDown: options.dependentsDown,
+    dependentsDown: shortList(options.dependentsDown),
+    dependentsHeld: shortList(options.dependentsHeld),
     tools: options.tools,
     latencyMs:
       options.latencyMs === null || options.latencyMs === undefined
@@ -246,6 +249,13 @@ function contextOf(
     toolsBefore: diff ? [...(diff.removed ?? []), ...(diff.changed ?? []).map((t) => t.name)] : undefined,
     toolsNow: diff ? [...(diff.added ?? []), ...(diff.changed ?? [])].map((t) => t.name) : undefined,
   };
+}
+
+/** A thousand dependents make a list nobody reads: the first ones, and how many more. */
+const LISTED = 20;
+function shortList(names: string[] | undefined): string[] | undefined {
+  if (!names || names.length <= LISTED) return names;
+  return [...names.slice(0, LISTED), `and ${names.length - LISTED} more`];
 }
 
 function factsOf(
@@ -265,5 +275,7 @@ function factsOf(
   }
   const dependents = context.dependentsDown as string[] | undefined;
   if (dependents?.length) facts.push({ label: 'Also down (held)', value: dependents.join(', ') });
+  const held = context.dependentsHeld as string[] | undefined;
+  if (held?.length) facts.push({ label: 'Held while down', value: held.join(', ') });
   return facts;
 }

@@ -352,12 +352,15 @@ export class Alerting {
     const incident = incidents.find(
       (i) => i.openedAt <= item.event.at && (i.resolvedAt === null || item.event.at <= i.resolvedAt),
     );
+    const dependents = monitors.dependentsOf(runtime.monitor.name);
     const dependentsDown =
       item.event.kind === 'down' || item.event.kind === 'reminder'
-        ? monitors
-            .dependentsOf(runtime.monitor.name)
-            .filter((r) => r.status === 'down')
-            .map((r) => r.monitor.name)
+        ? dependents.filter((r) => r.status === 'down').map((r) => r.monitor.name)
+        : [];
+    // Built right after the recovery is written, before any held dependent is released or dropped.
+    const dependentsHeld =
+      item.event.kind === 'recovered'
+        ? dependents.filter((r) => this.holds.has(r.monitor.name)).map((r) => r.monitor.name)
         : [];
     const alarming = ['down', 'degraded', 'reminder'].includes(item.event.kind);
     const usual = alarming
@@ -379,6 +382,7 @@ export class Alerting {
         baseUrl: this.config.alerting.baseUrl,
         channelTemplates: 'templates' in resolved ? resolved.templates : undefined,
         dependentsDown,
+        dependentsHeld,
         incidentId: incident?.id ?? null,
         heldReason: item.heldReason,
         ...(alarming ? { tools: await this.lastTools(item.event.monitorId) } : {}),

@@ -136,6 +136,10 @@ describe('the service', () => {
     try {
       await until('the held alert released', messages, (m) => m.includes('/team behind is down'));
       expect(messages()).toContain('/team gateway recovered');
+      const back = receiver.received
+        .map((r) => JSON.parse(r.body))
+        .find((b) => b.title === 'gateway recovered');
+      expect(back.body).toContain('Alerts held while it was down: behind');
       const late = receiver.received.map((r) => JSON.parse(r.body)).find((b) => b.title === 'behind is down');
       expect(late.body).toContain('Sent late: held while "gateway", which it depends on, was down');
     } finally {
