@@ -7,19 +7,13 @@ import { buildNotification, priorityOf } from '../notify/message.js';
 import type { AnyNotifier, Notification } from '../notify/notifier.js';
 import { PROVIDERS } from '../notify/providers/index.js';
 import { nextReminderAt } from '../notify/reminders.js';
-import { channelsFor, HELD_WHILE_PARENT_DOWN } from '../notify/routing.js';
+import { channelsFor } from '../notify/routing.js';
 import type { MonitorEvent } from '../state/index.js';
-import {
-  type ChannelRecord,
-  type Incident,
-  OPENING_KINDS,
-  type OutboxItem,
-  type Store,
-} from '../store/index.js';
-import { intervalMsOf, type MonitorSpec } from './monitor-spec.js';
+import type { ChannelRecord, Incident, OutboxItem, Store } from '../store/index.js';
+import { Holds } from './holds.js';
+import type { MonitorSpec } from './monitor-spec.js';
 import type { Runtime } from './monitor-view.js';
 import type { Monitors, Routed } from './monitors.js';
-import { isProbed } from './run-check.js';
 
 type AlertingConfig = Pick<Config, 'channels' | 'routes' | 'maintenance' | 'alerting'>;
 
@@ -35,21 +29,6 @@ export type ResolvedChannel =
   | { error: string };
 
 const DAY = 86_400_000;
-/** How much longer than one interval a lifted hold waits for the monitor's own next check. */
-const RELEASE_MARGIN_MS = 5_000;
-/** Events that begin an unhealthy spell, and those that end one. */
-const OPENING = new Set<string>(OPENING_KINDS);
-const RESOLVING = new Set(['recovered', 'flapping_stopped', 'incident_resolved']);
-
-/** A held spell: the monitor, why, since when, and when its reason passed. */
-interface Hold {
-  monitorId: number;
-  reason: string;
-  since: number;
-  /** Held only until a parent is checked; released as soon as it was, found up. */
-  confirming: boolean;
-  liftedAt?: number;
-}
 
 const EMPTY: AlertingConfig = {
   channels: {},
@@ -66,18 +45,17 @@ const EMPTY: AlertingConfig = {
 export class Alerting {
   private config: AlertingConfig = EMPTY;
   private apiChannels = new Map<string, ChannelRecord>();
-  /**
-   * Monitors whose current unhealthy spell is held, by name. The held rows in the store are the record
-   * (`loadHolds` rebuilds this after a restart); this is what the per-second release looks at.
-   */
-  private readonly holds = new Map<string, Hold>();
+  /** Alerts held for maintenance or a parent down, and their release. */
+  readonly holds: Holds;
 
   constructor(
     private readonly store: Store,
     private readonly monitors: () => Monitors,
     private readonly env: Readonly<Record<string, string | undefined>>,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.holds = new Holds(store, monitors, (monitor, at) => this.maintenance(monitor, at), log);
+  }
 
   /** The rules of a newly loaded mcpwatch.yaml. */
   update(config: AlertingConfig): void {
@@ -174,120 +152,8 @@ export class Alerting {
         `${name}: a route or notify list names channels that do not exist; define them in mcpwatch.yaml or through the API`,
       );
     }
-    const held = this.holdReason(spec, name, event.kind, Date.parse(event.at));
+    const held = this.holds.reasonFor(spec, name, event.kind, Date.parse(event.at));
     return held === undefined ? { channels: known } : { channels: known, held };
-  }
-
-  /**
-   * Why an event of a monitor is held now, if it is. Its status alerts wait out a maintenance window, and a
-   * monitor it depends on being down (whose own alert lists it). An unhealthy spell starting while a parent
-   * has not been checked since waits for that check: its dependents, checked in the same minute, would
-   * otherwise each alert before the parent's one grouped message. A spell that was held ends as quietly.
-   */
-  private holdReason(spec: MonitorSpec, name: string, kind: string, at: number): string | undefined {
-    if (RESOLVING.has(kind)) {
-      const hold = this.holds.get(name);
-      return hold && `its outage was held (${hold.reason})`;
-    }
-    if (!HELD_WHILE_PARENT_DOWN.has(kind)) return undefined;
-    const blocking = this.blockingReason(spec, name, at);
-    if (blocking !== undefined || !OPENING.has(kind) || this.holds.has(name)) return blocking;
-    const unchecked = this.uncheckedParent(spec, at);
-    return unchecked && `"${unchecked}", which it depends on, was being checked`;
-  }
-
-  /** A maintenance window over the monitor, or a parent down. */
-  private blockingReason(spec: MonitorSpec, name: string, at: number): string | undefined {
-    const window = this.maintenance({ name, group: spec.group ?? null, tags: spec.tags }, at);
-    if (window) return `maintenance window "${window.name}" was on`;
-    for (const parent of spec.dependsOn) {
-      const runtime = this.monitors().findByName(parent);
-      // A parent whose last check failed counts too: it may not have reached consecutiveFails yet.
-      if (runtime?.status === 'down' || runtime?.last?.status === 'down') {
-        return `"${parent}", which it depends on, was down`;
-      }
-    }
-    return undefined;
-  }
-
-  /** A probed parent not checked since `at`. */
-  private uncheckedParent(spec: MonitorSpec, at: number): string | undefined {
-    return spec.dependsOn.find((parent) => {
-      const runtime = this.monitors().findByName(parent);
-      return runtime?.spec !== undefined && isProbed(runtime.spec) && (runtime.last?.at ?? 0) < at;
-    });
-  }
-
-  /** Called once an event is written: a held spell is remembered until it ends or is released. */
-  written(monitorId: number, name: string, event: MonitorEvent & Partial<Routed>): void {
-    if (RESOLVING.has(event.kind) || (OPENING.has(event.kind) && event.held === undefined)) {
-      // The spell ended, or was announced: nothing of it is held any more.
-      this.holds.delete(name);
-      return;
-    }
-    if (!OPENING.has(event.kind) || event.held === undefined || this.holds.has(name)) return;
-    const at = Date.parse(event.at);
-    const spec = this.monitors().findByName(name)?.spec;
-    const confirming = spec !== undefined && this.blockingReason(spec, name, at) === undefined;
-    this.holds.set(name, { monitorId, reason: event.held, since: at, confirming });
-    if (spec && confirming) {
-      // The parent is checked now rather than at its next turn, so the dependent's alert waits seconds.
-      for (const parent of spec.dependsOn) {
-        const runtime = this.monitors().findByName(parent);
-        if (runtime && (runtime.last?.at ?? 0) < at) this.checkNow(runtime.monitor.id);
-      }
-    }
-  }
-
-  private checkNow(monitorId: number): void {
-    this.monitors()
-      .checkNow(monitorId)
-      .catch((error: Error) => this.log.debug({ err: error }, 'A parent could not be checked at once'));
-  }
-
-  /** Holds kept across a restart: the held rows in the store say which spells were never announced. */
-  async loadHolds(): Promise<void> {
-    for (const spell of await this.store.listHeldSpells()) {
-      const runtime = this.monitors().find(spell.monitorId);
-      if (runtime) this.holds.set(runtime.monitor.name, { ...spell, confirming: false });
-    }
-  }
-
-  /**
-   * Releases the holds whose reason has passed; cheap when nothing is held, so it runs every second. One held
-   * while its parent was being checked goes as soon as the parent was checked and found up. One held for a
-   * window or a parent down waits for a check of its own made after that (one that comes back with its
-   * parent stays quiet), at most one interval. Still unhealthy then, its held alert is sent, saying why it
-   * is late; healthy, nothing is said.
-   */
-  async releaseDue(now: number): Promise<number> {
-    let released = 0;
-    for (const [name, hold] of this.holds) {
-      const runtime = this.monitors().findByName(name);
-      if (!runtime?.spec) {
-        this.holds.delete(name);
-        continue;
-      }
-      const spec = runtime.spec;
-      if (this.blockingReason(spec, name, now) !== undefined) {
-        // Found blocked (the parent it was confirming is down): from now on an ordinary hold.
-        hold.confirming = false;
-        hold.liftedAt = undefined;
-        continue;
-      }
-      hold.liftedAt ??= now;
-      const probed = isProbed(spec);
-      const waitMs = (probed ? intervalMsOf(spec) : 0) + RELEASE_MARGIN_MS;
-      const ready = hold.confirming
-        ? this.uncheckedParent(spec, hold.since) === undefined
-        : !probed || (runtime.last?.at ?? 0) >= hold.liftedAt;
-      if (!ready && now - hold.liftedAt < waitMs) continue;
-      this.holds.delete(name);
-      if (runtime.status === 'down' || runtime.status === 'degraded') {
-        released += await this.store.releaseHeld(hold.monitorId, hold.since, now);
-      }
-    }
-    return released;
   }
 
   /**

@@ -98,7 +98,7 @@ export class Service {
       now,
     });
     this.bus.on('event', ({ monitorId, name, event }) => {
-      this.alerting.written(monitorId, name, event);
+      this.alerting.holds.written(monitorId, name, event);
       // An event written with channels is sent within milliseconds, not on the next poll.
       this.dispatcher.wake();
     });
@@ -112,7 +112,7 @@ export class Service {
     const service = new Service(options);
     await service.alerting.refreshApiChannels();
     await service.monitors.load();
-    await service.alerting.loadHolds();
+    await service.alerting.holds.load();
     // One process delivers from a SQLite file: a claim left by a crash is its own, and is retried at once
     // rather than when its lease runs out. Several processes may share PostgreSQL: there the lease decides.
     if (options.store.dialect === 'sqlite') await options.store.releaseAllClaims();
@@ -218,7 +218,8 @@ export class Service {
 
   private async releaseHeld(): Promise<void> {
     try {
-      if ((await this.alerting.releaseDue((this.options.now ?? Date.now)())) > 0) this.dispatcher.wake();
+      if ((await this.alerting.holds.releaseDue((this.options.now ?? Date.now)())) > 0)
+        this.dispatcher.wake();
     } catch (error) {
       this.options.log.error(
         { err: error },
