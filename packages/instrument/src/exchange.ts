@@ -4,7 +4,7 @@ import type { McpLogger } from './logger.js';
 import type { McpMetrics } from './metrics.js';
 import { redact } from './redact.js';
 import type { RpcMessage } from './tap.js';
-import type { RequestOutcome, RequestTrace, Tracing } from './tracing.js';
+import type { RequestInfo, RequestOutcome, RequestTrace, Tracing } from './tracing.js';
 
 /** The `_meta` key modern-era (2026-07-28) requests carry their protocol revision in. */
 export const PROTOCOL_VERSION_META_KEY = 'io.modelcontextprotocol/protocolVersion';
@@ -73,21 +73,19 @@ export function beginExchange(
     ex.uri = params.uri;
   }
   if (deps.tracing) {
+    // Built by assignment, not spreads: this runs on every request.
+    const info: RequestInfo = { method: message.method, id: message.id, transport: facts.transport };
+    if (target) {
+      info.target = target;
+      info.targetKind = targetKind;
+    }
+    if (ex.uri) info.resourceUri = ex.uri;
     const version = meta?.[PROTOCOL_VERSION_META_KEY];
-    ex.trace = deps.tracing.start({
-      method: message.method,
-      id: message.id,
-      transport: facts.transport,
-      ...(target ? { target, targetKind } : {}),
-      ...(ex.uri ? { resourceUri: ex.uri } : {}),
-      ...(typeof version === 'string'
-        ? { protocolVersion: version }
-        : facts.protocolVersion
-          ? { protocolVersion: facts.protocolVersion }
-          : {}),
-      ...(facts.sessionId ? { sessionId: facts.sessionId } : {}),
-      ...(meta ? { meta } : {}),
-    });
+    if (typeof version === 'string') info.protocolVersion = version;
+    else if (facts.protocolVersion) info.protocolVersion = facts.protocolVersion;
+    if (facts.sessionId) info.sessionId = facts.sessionId;
+    if (meta) info.meta = meta;
+    ex.trace = deps.tracing.start(info);
   }
   return ex;
 }

@@ -48,12 +48,22 @@ export function parseLevel(value: string | undefined, fallback: LogLevel = 'info
   return v in RANK ? (v as LogLevel) : fallback;
 }
 
-// JSON.stringify throws on a BigInt and on cycles; a log call must never throw into a tool call.
-function safeJson(entry: Record<string, unknown>): string {
+const LABEL = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' } as const;
+
+const bigintAsString = (_key: string, value: unknown) =>
+  typeof value === 'bigint' ? value.toString() : value;
+
+// JSON.stringify throws on a BigInt and on cycles; a log call must never throw into a tool call. The
+// replacer is only paid for when the plain call fails.
+function safeJson(fields: Record<string, unknown>): string {
   try {
-    return JSON.stringify(entry, (_key, value) => (typeof value === 'bigint' ? value.toString() : value));
+    return JSON.stringify(fields);
   } catch {
-    return JSON.stringify({ timestamp: entry.timestamp, level: entry.level, message: entry.message });
+    try {
+      return JSON.stringify(fields, bigintAsString);
+    } catch {
+      return '{"fields":"[unserializable]"}';
+    }
   }
 }
 
@@ -80,16 +90,22 @@ export function createLogger(options: LoggerOptions = {}): McpLogger {
   }
   const destination = options.destination ?? process.stderr;
   const min = RANK[level];
+  // The line is assembled as text around one JSON.stringify of the fields: a tool call writes one, and
+  // spreading the base fields into a new object per line cost more than the rest of the instrumentation.
+  let bound: { name: string | undefined; version: string | undefined; text: string } | undefined;
+  const base = () => {
+    const { name, version } = options;
+    if (!bound || bound.name !== name || bound.version !== version) {
+      const json = JSON.stringify({ server: name, version }).slice(1, -1);
+      bound = { name, version, text: json ? `${json},` : '' };
+    }
+    return bound.text;
+  };
   const emit = (l: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>) => {
     if (RANK[l] < min) return;
-    const line = safeJson({
-      timestamp: new Date().toISOString(),
-      level: l.toUpperCase(),
-      server: options.name,
-      version: options.version,
-      message,
-      ...fields,
-    });
+    const rest = fields ? safeJson(fields) : '{}';
+    const head = `{"timestamp":"${new Date().toISOString()}","level":"${LABEL[l]}",${base()}"message":${JSON.stringify(message)}`;
+    const line = rest.length > 2 ? `${head},${rest.slice(1)}` : `${head}}`;
     try {
       destination.write(`${line}\n`);
     } catch {

@@ -37,6 +37,7 @@ const TAPPED = Symbol.for('@mcpwatch/instrument.tapped');
 type Callback = (...args: never[]) => void;
 
 const NO_ARGUMENT = Symbol('no argument');
+const IDLE = Symbol('idle');
 
 // Replaces a callback property by an accessor: reads return our wrapper, writes set the function the
 // wrapper calls. The SDKs chain what they find (`const _onmessage = transport.onmessage; transport.onmessage
@@ -49,15 +50,17 @@ function intercept<K extends 'onmessage' | 'onclose' | 'onerror'>(
 ): void {
   let inner = transport[key];
   const wrapped = wrap(() => inner) as (...args: unknown[]) => void;
-  let running: unknown[] = [];
-  const wrapper = ((...args: unknown[]) => {
-    const arg = args.length > 0 ? args[0] : NO_ARGUMENT;
-    if (running.includes(arg)) return;
-    running = [...running, arg];
+  // The argument being handled: the SDK's echo arrives synchronously inside our call, with the same one.
+  let current: unknown = IDLE;
+  const wrapper = ((arg?: unknown, extra?: unknown) => {
+    const seen = arg === undefined ? NO_ARGUMENT : arg;
+    if (seen === current) return;
+    const outer = current;
+    current = seen;
     try {
-      wrapped(...args);
+      wrapped(arg, extra);
     } finally {
-      running = running.filter((a) => a !== arg);
+      current = outer;
     }
   }) as NonNullable<TransportLike[K]>;
   // v1's StreamableHTTPServerTransport keeps its callbacks on an inner transport behind prototype
