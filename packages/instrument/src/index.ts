@@ -19,6 +19,8 @@ export {
 } from './health.js';
 export type { Heartbeat, HeartbeatKind, HeartbeatOptions } from './heartbeat.js';
 export { createHeartbeat, heartbeatUrl } from './heartbeat.js';
+export type { HttpMetricsMiddleware } from './http-metrics.js';
+export { httpMetrics } from './http-metrics.js';
 export type { HealthEndpointOptions, Instrumentation, InstrumentOptions } from './instrument.js';
 export { createInstrumentation, instrument } from './instrument.js';
 export type { LoggerOptions, LogLevel, McpLogger, PinoLike } from './logger.js';

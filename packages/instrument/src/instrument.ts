@@ -17,6 +17,7 @@ import {
   type ReadinessCheck,
 } from './health.js';
 import { createHeartbeat, type Heartbeat, type HeartbeatOptions } from './heartbeat.js';
+import { type HttpMetricsMiddleware, httpMetrics } from './http-metrics.js';
 import { createLogger, type LogLevel, type McpLogger, type PinoLike } from './logger.js';
 import { createMcpMetrics, type McpMetrics } from './metrics.js';
 import { type TransportLike, tapTransport } from './tap.js';
@@ -68,6 +69,8 @@ export interface Instrumentation {
   readonly draining: boolean;
   /** /live /ready /health /metrics for Node http and Express, with this server's sessions and version. */
   healthHandler(options?: HealthEndpointOptions): HealthHandler;
+  /** Counts the HTTP requests it sees (`mcp_http_requests_total`, `…_duration_seconds`): Express middleware. */
+  httpMetrics(): HttpMetricsMiddleware;
   /** The same for the Fetch API (Hono). */
   healthFetchHandler(options?: HealthEndpointOptions): (request: Request) => Promise<Response | undefined>;
   /**
@@ -290,6 +293,7 @@ export function createInstrumentation(options: InstrumentOptions = {}): Instrume
     healthHandler(health = {}) {
       return createHealthHandler(healthOptions(health));
     },
+    httpMetrics: () => httpMetrics(metrics),
     healthFetchHandler(health = {}) {
       return createHealthFetchHandler(healthOptions(health));
     },
