@@ -16,6 +16,7 @@ import { Client as ClientV2 } from '@modelcontextprotocol/client';
 import { StdioClientTransport as StdioV2 } from '@modelcontextprotocol/client/stdio';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../test-fixtures/until.js';
 import type { WrapReport } from './report.js';
@@ -89,7 +90,13 @@ describe('mcpwatch wrap in front of server-everything (SDK v1 client)', () => {
     const transport = new StdioClientTransport({ command, args, stderr: 'pipe' });
     let stderr = '';
     transport.stderr?.on('data', (c) => (stderr += c));
-    const client = new Client({ name: 'wrap-test', version: '1.0.0' });
+    const client = new Client({ name: 'wrap-test', version: '1.0.0' }, { capabilities: { sampling: {} } });
+    // The server's own request to the client goes through the wrapper the other way.
+    client.setRequestHandler(CreateMessageRequestSchema, async () => ({
+      role: 'assistant' as const,
+      content: { type: 'text' as const, text: 'sampled' },
+      model: 'test',
+    }));
     await client.connect(transport);
     const missing = await client.callTool({ name: 'no-such-tool', arguments: {} }).then(
       (r) => ({ result: r }),
@@ -103,6 +110,7 @@ describe('mcpwatch wrap in front of server-everything (SDK v1 client)', () => {
       missing,
       prompts: (await client.listPrompts()).prompts.map((p) => p.name).sort(),
       ping: await client.ping(),
+      sampled: await client.callTool({ name: 'trigger-sampling-request', arguments: { prompt: 'hi' } }),
       big: await client.callTool({ name: 'echo', arguments: { message: BIG } }, undefined, {
         timeout: 60_000,
       }),
@@ -145,6 +153,7 @@ describe('mcpwatch wrap in front of server-everything (SDK v1 client)', () => {
     // What the client sees is the same with the wrapper as without it.
     expect(wrapped.seen).toEqual(direct.seen);
     expect((wrapped.seen.big.content as { text: string }[])[0]?.text).toBe(`Echo: ${BIG}`);
+    expect(JSON.stringify(wrapped.seen.sampled)).toContain('sampled');
 
     // Byte for byte: the wrapper changed nothing, and wrote nothing of its own to stdout.
     const [outerIn, innerIn, outerOut, innerOut] = await Promise.all(
@@ -162,6 +171,7 @@ describe('mcpwatch wrap in front of server-everything (SDK v1 client)', () => {
     expect(tool('get-sum', 'success')).toBe(1);
     expect(tool('echo', 'error') + tool('get-sum', 'error')).toBe(0);
     expect(tool('no-such-tool', 'error')).toBe(1);
+    expect(tool('trigger-sampling-request', 'success')).toBe(1);
 
     // The report on exit carries every request the client made (initialize included), by tool.
     await until(
