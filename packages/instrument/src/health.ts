@@ -3,6 +3,7 @@
 // request) and to the Fetch API (Hono, or any runtime with Request/Response).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { HTTP_TRACKED } from './http-metrics.js';
 import type { McpMetrics } from './metrics.js';
 
 export interface ReadinessCheck {
@@ -160,12 +161,14 @@ export function createHealthHandler(options: HealthOptions): HealthHandler {
         }
         res.writeHead(answer.status, { 'content-type': answer.contentType, 'cache-control': 'no-store' });
         res.end(req.method === 'HEAD' ? undefined : answer.body);
-        options.metrics?.httpRequest(
-          req.method ?? 'GET',
-          path,
-          answer.status,
-          (performance.now() - started) / 1000,
-        );
+        if (!(res as ServerResponse & { [HTTP_TRACKED]?: true })[HTTP_TRACKED]) {
+          options.metrics?.httpRequest(
+            req.method ?? 'GET',
+            path,
+            answer.status,
+            (performance.now() - started) / 1000,
+          );
+        }
       },
       (err: Error) => {
         // Only the metrics registry can throw here (a user collector failing); say so instead of hanging.

@@ -1,5 +1,6 @@
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHealthHandler } from './health.js';
 import { httpMetrics } from './http-metrics.js';
 import { createMcpMetrics } from './metrics.js';
 import { listen, sample } from './test-fixtures/servers.js';
@@ -47,5 +48,20 @@ describe('httpMetrics', () => {
         status: '200',
       }),
     ).toBe(1);
+  });
+
+  it('counts a health request once when both it and the health handler see it', async () => {
+    const metrics = createMcpMetrics({ collectDefaultMetrics: false });
+    const track = httpMetrics(metrics);
+    const health = createHealthHandler({ metrics });
+    const http = await listen((req, res) => {
+      track(req, res);
+      health(req, res);
+    });
+    cleanup.push(() => http.close());
+    await fetch(`${http.url}/live`);
+    await fetch(`${http.url}/live`);
+    const text = await metrics.registry.metrics();
+    expect(sample(text, 'mcp_http_requests_total', { method: 'GET', route: '/live', status: '200' })).toBe(2);
   });
 });

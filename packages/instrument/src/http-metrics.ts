@@ -4,6 +4,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { McpMetrics } from './metrics.js';
 
+/** Marks a response httpMetrics() already counts, so the health handler does not count it twice. */
+export const HTTP_TRACKED = Symbol.for('@mcpwatch/instrument.http-tracked');
+
 export type HttpMetricsMiddleware = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
 /**
@@ -18,6 +21,7 @@ export function httpMetrics(metrics: McpMetrics): HttpMetricsMiddleware {
     const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
     const q = url.indexOf('?');
     const route = q === -1 ? url : url.slice(0, q);
+    (res as ServerResponse & { [HTTP_TRACKED]?: true })[HTTP_TRACKED] = true;
     let done = false;
     const record = () => {
       if (done) return;
