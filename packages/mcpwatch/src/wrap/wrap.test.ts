@@ -335,6 +335,21 @@ describe('mcpwatch wrap: how it ends', () => {
     expect(b).toMatchObject({ code: null, signal: 'SIGTERM' });
   });
 
+  it('does the same through the CLI-less entry dist/wrap/main.js', async () => {
+    const lean = here('../../dist/wrap/main.js');
+    const child = spawn(node, [lean, '--name', 'x', '--', node, lineServer], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stdin.end(`${request(1, 'ping')}${request(2, 'exit', { code: 5 })}`);
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(5);
+    expect(Buffer.concat(out).toString()).toBe('{"jsonrpc":"2.0","id":1,"result":{}}\n');
+    const usage = spawn(node, [lean, '--metrics-port', 'x'], { stdio: 'ignore' });
+    expect(await new Promise((resolve) => usage.on('close', resolve))).toBe(3);
+  });
+
   it('mirrors any exit code', async () => {
     const w = start(['--', node, lineServer]);
     w.child.stdin?.write(request(1, 'exit', { code: 42 }));

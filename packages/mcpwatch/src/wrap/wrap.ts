@@ -69,7 +69,8 @@ export function runWrapper(options: WrapOptions, io: WrapIo): Promise<WrapOutcom
     } catch (error) {
       // Spawn throws synchronously only for arguments it refuses (a NUL byte, say).
       io.warn(`cannot start ${options.command}: ${(error as Error).message}`);
-      resolve({ code: EXIT_NOT_FOUND });
+      const stopped = options.extras?.stop(true).catch(() => {}) ?? Promise.resolve();
+      void stopped.then(() => resolve({ code: EXIT_NOT_FOUND }));
       return;
     }
 
