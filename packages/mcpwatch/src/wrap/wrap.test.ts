@@ -365,6 +365,14 @@ describe('mcpwatch wrap: how it ends', () => {
     );
   });
 
+  it('exits 126 for a command that is not executable', async () => {
+    const ended = await start(['--', lineServer]).ended;
+    expect(ended.code).toBe(126);
+    expect(ended.stderr).toBe(
+      `mcpwatch wrap: cannot start ${lineServer}: EACCES; check that it is an executable file\n`,
+    );
+  });
+
   it('refuses a report URL that is not http(s) before starting anything', async () => {
     const ended = await start(['--report', 'ftp://x/hb/t/report', '--', node, lineServer]).ended;
     expect(ended.code).toBe(3);
