@@ -6,10 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport as V1HttpClient } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport as V1InMemory } from '@modelcontextprotocol/sdk/inMemory.js';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport as V1HttpServer } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { createMcpHandler, InMemoryTransport, McpServer } from '@modelcontextprotocol/server';
+import { createMcpHandler, InMemoryTransport, McpServer, Server } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInstrumentation, instrument } from './instrument.js';
 import {
@@ -21,6 +23,7 @@ import {
   v1Server,
   v2Server,
 } from './test-fixtures/servers.js';
+import { until } from './test-fixtures/until.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -266,6 +269,61 @@ describe('instrument() on v1 servers', () => {
     expect(sample(text, 'mcp_errors_total', { type: 'tool_error' })).toBe(1);
     const other = sink.lines.find((l) => l.tool === 'other');
     expect(other).toMatchObject({ level: 'ERROR', error_type: '-32603', error: 'unknown tool other' });
+  });
+});
+
+describe('other server shapes and transports', () => {
+  it('v2 low-level Server with its own tools/call handler', async () => {
+    const server = new Server({ name: 'v2-low', version: '2.0.0' }, { capabilities: { tools: {} } });
+    server.setRequestHandler('tools/list', async () => ({
+      tools: [{ name: 'echo', inputSchema: { type: 'object' } }],
+    }));
+    server.setRequestHandler('tools/call', async (request) => {
+      if (request.params.name === 'echo') return { content: [{ type: 'text', text: 'ok' }] };
+      return { content: [{ type: 'text', text: 'no such tool' }], isError: true };
+    });
+    const obs = instrument(server, { collectDefaultMetrics: false, logLevel: 'silent' });
+    const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: 'c', version: '1' });
+    await client.connect(clientSide);
+    cleanup.push(() => client.close());
+    await client.callTool({ name: 'echo', arguments: {} });
+    await client.callTool({ name: 'other', arguments: {} });
+    const text = await obs.metrics.registry.metrics();
+    expect(sample(text, 'mcp_tool_calls_total', { tool_name: 'echo', status: 'success' })).toBe(1);
+    expect(sample(text, 'mcp_tool_calls_total', { tool_name: 'other', status: 'error' })).toBe(1);
+    expect(obs.sessions()).toBe(1);
+  });
+
+  it('v1 legacy HTTP+SSE transport: a session per SSE connection, calls counted', async () => {
+    const obs = createInstrumentation({ collectDefaultMetrics: false, logLevel: 'silent' });
+    const transports = new Map<string, SSEServerTransport>();
+    const http = await listen(async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (req.method === 'GET' && url.pathname === '/sse') {
+        const transport = new SSEServerTransport('/messages', res);
+        transports.set(transport.sessionId, transport);
+        await obs.instrument(v1Server()).connect(transport);
+        return;
+      }
+      const transport = transports.get(url.searchParams.get('sessionId') ?? '');
+      if (!transport) return void res.writeHead(404).end();
+      await transport.handlePostMessage(req, res, await readJson(req));
+    });
+    cleanup.push(() => http.close());
+    const client = new V1Client({ name: 'v1-client', version: '1.0.0' });
+    await client.connect(new SSEClientTransport(new URL(`${http.url}/sse`)));
+    await client.callTool({ name: 'echo', arguments: { text: 'sse' } });
+    expect((await client.callTool({ name: 'fail', arguments: {} })).isError).toBe(true);
+    expect(obs.sessions()).toBe(1);
+    const text = await obs.metrics.registry.metrics();
+    expect(sample(text, 'mcp_tool_calls_total', { tool_name: 'echo', status: 'success' })).toBe(1);
+    expect(sample(text, 'mcp_tool_calls_total', { tool_name: 'fail', status: 'error' })).toBe(1);
+    await client.close();
+    // The SSE stream closing ends the session.
+    await until(() => obs.sessions() === 0, 'the session to close');
+    expect(sample(await obs.metrics.registry.metrics(), 'mcp_session_duration_seconds_count')).toBe(1);
   });
 });
 
