@@ -1,4 +1,4 @@
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Exchange } from './observer.js';
 import { createReporter, type Reporter, redactUrl } from './report.js';
@@ -60,7 +60,8 @@ export async function createExtras(options: ExtrasOptions): Promise<WrapExtras |
   let server: http.Server | undefined;
   if (metrics && options.metricsPort !== undefined) {
     const handler = instrument.createHealthHandler({ metrics, name: options.name, version: options.version });
-    const listening = http.createServer(handler);
+    const { createServer } = await import('node:http');
+    const listening = createServer(handler);
     listening.on('error', (error: NodeJS.ErrnoException) => {
       warn(
         `cannot serve /metrics on 127.0.0.1:${options.metricsPort} (${error.code ?? error.message}); the server runs without it`,
