@@ -3,13 +3,8 @@
 // wrapping `connect` on that instance sees every connection: stdio, Streamable HTTP sessions, the legacy
 // SSE transport, and the per-request instances of v2's createMcpHandler alike.
 import type { Registry } from 'prom-client';
-import {
-  beginExchange,
-  type ConnectionFacts,
-  type Exchange,
-  type ExchangeDeps,
-  finishExchange,
-} from './exchange.js';
+import { createConnectionTracker } from './connections.js';
+import type { ExchangeDeps } from './exchange.js';
 import {
   createHealthFetchHandler,
   createHealthHandler,
@@ -20,8 +15,8 @@ import { createHeartbeat, type Heartbeat, type HeartbeatOptions } from './heartb
 import { type HttpMetricsMiddleware, httpMetrics } from './http-metrics.js';
 import { createLogger, type LogLevel, type McpLogger, type PinoLike } from './logger.js';
 import { createMcpMetrics, type McpMetrics } from './metrics.js';
-import { type TransportLike, tapTransport } from './tap.js';
-import { createTracing, runIn } from './tracing.js';
+import type { TransportLike } from './tap.js';
+import { createTracing } from './tracing.js';
 
 export interface InstrumentOptions {
   /** Server name on log lines and /health; default the name the server announces. */
@@ -103,17 +98,6 @@ function protocolOf(server: object): ProtocolLike {
   return candidate;
 }
 
-// HTTP transports answer per request (`handleRequest` in both SDKs, `handleMessage` for v2's per-request
-// transport); a long-lived channel (stdio, in-memory) has neither.
-function isHttpTransport(t: TransportLike): boolean {
-  const x = t as { handleRequest?: unknown; handleMessage?: unknown; handlePostMessage?: unknown };
-  return (
-    typeof x.handleRequest === 'function' ||
-    typeof x.handleMessage === 'function' ||
-    typeof x.handlePostMessage === 'function'
-  );
-}
-
 function heartbeatFrom(option: InstrumentOptions['heartbeat'], logger: McpLogger): Heartbeat | undefined {
   if (option === false) return undefined;
   const onError = (err: Error) => logger.warn('heartbeat failed', { error: err.message });
@@ -158,115 +142,14 @@ export function createInstrumentation(options: InstrumentOptions = {}): Instrume
     redactPattern: options.redactKeys,
   };
 
-  interface Connection {
-    server: ProtocolLike;
-    facts: ConnectionFacts;
-    pending: Map<string | number, Exchange>;
-    openedAt?: number;
-  }
-  const open = new Set<Connection>();
-  let inFlight = 0;
-  let draining = false;
-  let idle: (() => void) | undefined;
-
-  function tap(server: ProtocolLike, transport: TransportLike): void {
-    const conn: Connection = {
-      server,
-      facts: {
-        transport: isHttpTransport(transport) ? 'tcp' : 'pipe',
-        sessionId: undefined,
-        protocolVersion: undefined,
-      },
-      pending: new Map(),
-    };
-    tapTransport(transport, {
-      request(message, deliver) {
-        if (draining && message.method === 'initialize') {
-          // Stop taking sessions: answer here, so the client retries elsewhere instead of starting one.
-          void transport
-            .send({
-              jsonrpc: '2.0',
-              id: message.id,
-              error: { code: -32000, message: 'Server is shutting down; try another instance' },
-            })
-            .catch(() => {});
-          return;
-        }
-        conn.facts.sessionId = transport.sessionId;
-        const ex = beginExchange(deps, message, conn.facts);
-        conn.pending.set(message.id, ex);
-        inFlight++;
-        if (ex.tool !== undefined) heartbeat?.activity();
-        if (ex.trace) runIn(ex.trace.context, deliver);
-        else deliver();
-      },
-      response(message) {
-        const ex = conn.pending.get(message.id);
-        if (!ex) return;
-        conn.pending.delete(message.id);
-        settle();
-        // A session: a stdio (or in-memory) connection from its first answered request, in either era;
-        // over HTTP, a legacy session (Mcp-Session-Id, SSE) from its initialize. Stateless HTTP has none.
-        if (message.result && (ex.method === 'initialize' || conn.facts.transport === 'pipe')) {
-          opened(conn, transport, ex.method === 'initialize' ? message.result : undefined);
-        }
-        finishExchange(deps, ex, message);
-      },
-      close() {
-        for (const ex of conn.pending.values()) {
-          settle();
-          finishExchange(deps, ex, undefined);
-        }
-        conn.pending.clear();
-        if (conn.openedAt !== undefined) {
-          const seconds = (performance.now() - conn.openedAt) / 1000;
-          conn.openedAt = undefined;
-          metrics.sessionClosed(seconds);
-          logger.info('session closed', {
-            session_id: conn.facts.sessionId,
-            duration_s: Math.round(seconds),
-          });
-        }
-        open.delete(conn);
-      },
-      error(error) {
-        metrics.error('transport');
-        logger.warn('transport error', { error: error.message, session_id: conn.facts.sessionId });
-      },
-    });
-    open.add(conn);
-  }
-
-  function settle(): void {
-    inFlight--;
-    if (inFlight === 0) idle?.();
-  }
-
-  function opened(
-    conn: Connection,
-    transport: TransportLike,
-    initialize: Record<string, unknown> | undefined,
-  ): void {
-    if (typeof initialize?.protocolVersion === 'string')
-      conn.facts.protocolVersion = initialize.protocolVersion;
-    conn.facts.sessionId = transport.sessionId;
-    if (conn.openedAt !== undefined) return;
-    if (conn.facts.transport === 'tcp' && !transport.sessionId) return;
-    conn.openedAt = performance.now();
-    metrics.sessionOpened();
-    logger.info('session opened', {
-      session_id: conn.facts.sessionId,
-      protocol_version: conn.facts.protocolVersion,
-      transport: conn.facts.transport === 'pipe' ? 'stdio' : 'http',
-    });
-  }
+  const connections = createConnectionTracker(deps, heartbeat);
 
   const instrumentation: Instrumentation = {
     metrics,
     logger,
     heartbeat,
     get draining() {
-      return draining;
+      return connections.refusing;
     },
     instrument(server) {
       const protocol = protocolOf(server);
@@ -277,19 +160,15 @@ export function createInstrumentation(options: InstrumentOptions = {}): Instrume
       version ??= protocol._serverInfo?.version;
       const connect = protocol.connect;
       protocol.connect = function instrumentedConnect(this: ProtocolLike, transport: TransportLike) {
-        tap(protocol, transport);
+        connections.tap(protocol, transport);
         return connect.call(this, transport);
       };
       // Already connected (instrument() called after connect): tap the live transport as it stands.
-      if (protocol.transport) tap(protocol, protocol.transport);
+      if (protocol.transport) connections.tap(protocol, protocol.transport);
       return server;
     },
-    sessions: () => {
-      let n = 0;
-      for (const c of open) if (c.openedAt !== undefined) n++;
-      return n;
-    },
-    inFlight: () => inFlight,
+    sessions: () => connections.sessions(),
+    inFlight: () => connections.inFlight(),
     healthHandler(health = {}) {
       return createHealthHandler(healthOptions(health));
     },
@@ -298,19 +177,12 @@ export function createInstrumentation(options: InstrumentOptions = {}): Instrume
       return createHealthFetchHandler(healthOptions(health));
     },
     async drain(timeoutMs = 10_000) {
-      draining = true;
-      let timer: NodeJS.Timeout | undefined;
-      if (inFlight > 0) {
-        await new Promise<void>((resolve) => {
-          idle = resolve;
-          timer = setTimeout(resolve, timeoutMs);
-        });
+      connections.refuseNewSessions();
+      const drained = await connections.idle(timeoutMs);
+      if (!drained) {
+        logger.warn('shutting down with requests still in flight', { in_flight: connections.inFlight() });
       }
-      clearTimeout(timer);
-      idle = undefined;
-      const drained = inFlight === 0;
-      if (!drained) logger.warn('shutting down with requests still in flight', { in_flight: inFlight });
-      await Promise.allSettled([...open].map((c) => c.server.close()));
+      await connections.closeAll();
       await heartbeat?.stop();
       return drained;
     },
@@ -320,7 +192,7 @@ export function createInstrumentation(options: InstrumentOptions = {}): Instrume
     const draincheck: ReadinessCheck = {
       name: 'shutdown',
       check: async () => {
-        if (draining) throw new Error('the server is shutting down');
+        if (connections.refusing) throw new Error('the server is shutting down');
       },
     };
     return {
