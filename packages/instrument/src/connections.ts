@@ -136,6 +136,7 @@ export function createConnectionTracker(
           const seconds = (performance.now() - conn.openedAt) / 1000;
           conn.openedAt = undefined;
           metrics.sessionClosed(seconds);
+          deps.tracing?.sessionEnded(seconds, conn.facts.transport, conn.facts.protocolVersion);
           logger.info('session closed', {
             session_id: conn.facts.sessionId,
             duration_s: Math.round(seconds),

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { instrument } from './instrument.js';
 import { gracefulShutdown } from './shutdown.js';
 import { listen } from './test-fixtures/servers.js';
+import { until } from './test-fixtures/until.js';
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
@@ -40,8 +41,7 @@ describe('gracefulShutdown', () => {
     const client = new Client({ name: 'c', version: '1' });
     await client.connect(b);
     const call = client.callTool({ name: 'hang', arguments: {} }).catch((e: Error) => e);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(obs.inFlight()).toBe(1);
+    await until(() => obs.inFlight() === 1, 'the call to be in flight');
     const sd = gracefulShutdown({ instrumentation: obs, exit: false, signals: [], timeoutMs: 50 });
     const [first, second] = await Promise.all([sd.shutdown(), sd.shutdown()]);
     expect([first, second]).toEqual([1, 1]);

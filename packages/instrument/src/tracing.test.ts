@@ -211,6 +211,35 @@ describe('spans per request', () => {
   });
 });
 
+describe('mcp.server.session.duration', () => {
+  it('is recorded when a session closes, by transport and protocol version', async () => {
+    const sessionPoints = async () => {
+      const { resourceMetrics } = await reader.collect();
+      const metric = resourceMetrics.scopeMetrics
+        .flatMap((s) => s.metrics)
+        .find((m) => m.descriptor.name === 'mcp.server.session.duration');
+      return (metric?.dataPoints ?? []) as {
+        attributes: Record<string, unknown>;
+        value: { count: number };
+      }[];
+    };
+    const count = (points: Awaited<ReturnType<typeof sessionPoints>>) =>
+      points.find(
+        (p) =>
+          p.attributes['network.transport'] === 'pipe' &&
+          p.attributes['mcp.protocol.version'] === '2025-11-25',
+      )?.value.count ?? 0;
+    const before = count(await sessionPoints());
+    const server = v2Server();
+    instrument(server, { collectDefaultMetrics: false, logLevel: 'silent' });
+    const client = await connect(server);
+    await client.listTools();
+    expect(count(await sessionPoints())).toBe(before);
+    await client.close();
+    expect(count(await sessionPoints())).toBe(before + 1);
+  });
+});
+
 describe('parentFromMeta', () => {
   it('ignores a missing, malformed or all-zero traceparent', () => {
     expect(parentFromMeta(undefined, ROOT_CONTEXT)).toBeUndefined();

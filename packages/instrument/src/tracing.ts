@@ -19,7 +19,10 @@ import {
 
 export const INSTRUMENTATION_NAME = '@mcpwatch/instrument';
 
-/** The conventions' recommended boundaries for `mcp.server.operation.duration`, in seconds. */
+/**
+ * The conventions' recommended boundaries, in seconds, for `mcp.server.operation.duration` and (the same
+ * list) `mcp.server.session.duration`.
+ */
 export const OPERATION_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
 
 /** What is known about a request when it arrives. */
@@ -85,20 +88,31 @@ export function parentFromMeta(
 
 export interface Tracing {
   start(info: RequestInfo): RequestTrace;
+  /** Records `mcp.server.session.duration` for a session that closed. */
+  sessionEnded(seconds: number, transport: 'pipe' | 'tcp', protocolVersion: string | undefined): void;
 }
 
 export function createTracing(): Tracing {
   // Both come from proxies: an SDK registered after instrument() is still picked up.
   const tracer: Tracer = trace.getTracer(INSTRUMENTATION_NAME);
-  const duration: Histogram = metrics
-    .getMeter(INSTRUMENTATION_NAME)
-    .createHistogram('mcp.server.operation.duration', {
-      description: 'MCP request duration as observed on the server, from receipt until the response is sent.',
-      unit: 's',
-      advice: { explicitBucketBoundaries: OPERATION_BUCKETS },
-    });
+  const meter = metrics.getMeter(INSTRUMENTATION_NAME);
+  const duration: Histogram = meter.createHistogram('mcp.server.operation.duration', {
+    description: 'MCP request duration as observed on the server, from receipt until the response is sent.',
+    unit: 's',
+    advice: { explicitBucketBoundaries: OPERATION_BUCKETS },
+  });
+  const sessionDuration: Histogram = meter.createHistogram('mcp.server.session.duration', {
+    description: 'The duration of the MCP session as observed on the MCP server.',
+    unit: 's',
+    advice: { explicitBucketBoundaries: OPERATION_BUCKETS },
+  });
 
   return {
+    sessionEnded(seconds, transport, protocolVersion) {
+      const attributes: Attributes = { 'network.transport': transport };
+      if (protocolVersion) attributes['mcp.protocol.version'] = protocolVersion;
+      sessionDuration.record(seconds, attributes);
+    },
     start(info) {
       const active = context.active();
       const fromMeta = parentFromMeta(info.meta, active);
