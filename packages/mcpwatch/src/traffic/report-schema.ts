@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_NAME_LENGTH } from './report-limits.js';
 
 /** More tools than any server exports; a report past it is not from `mcpwatch wrap`. */
 const MAX_TOOLS = 1000;
@@ -15,7 +16,7 @@ const ms = z.number().min(0);
 export const trafficReportSchema = z
   .object({
     version: z.literal(1),
-    server: z.string().min(1).max(200),
+    server: z.string().min(1).max(MAX_NAME_LENGTH),
     from: z.number().int().positive(),
     to: z.number().int().positive(),
     requests: count,
@@ -23,7 +24,7 @@ export const trafficReportSchema = z
     tools: z
       .array(
         z.object({
-          name: z.string().min(1).max(200),
+          name: z.string().min(1).max(MAX_NAME_LENGTH),
           calls: count,
           errors: count,
           durationMsSum: ms,

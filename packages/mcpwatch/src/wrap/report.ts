@@ -1,35 +1,19 @@
+import { MAX_NAME_LENGTH as MAX_NAME } from '../traffic/report-limits.js';
+import type { TrafficReport } from '../traffic/report-schema.js';
 import type { Exchange } from './observer.js';
 
-/** One tool's figures over a report's interval. */
-export interface ToolFigures {
-  name: string;
-  calls: number;
-  errors: number;
-  durationMsSum: number;
-  durationMsMax: number;
-  durationMsP50: number;
-}
-
-/** What `mcpwatch wrap --report URL` POSTs; docs/wrap.md documents it. Counts are deltas for [from, to). */
-export interface WrapReport {
-  version: 1;
-  server: string;
-  from: number;
-  to: number;
-  /** Requests from the client that the server answered in the interval (every method). */
-  requests: number;
-  /** How many of those were JSON-RPC errors, or tool results with `isError: true`. */
-  errors: number;
-  tools: ToolFigures[];
-}
+/**
+ * What `mcpwatch wrap --report URL` POSTs (docs/wrap.md), the type of the schema the service validates it
+ * with. Counts are deltas for [from, to): requests the server answered, errors among them (JSON-RPC errors
+ * and tool results with `isError: true`), and per-tool figures.
+ */
+export type WrapReport = TrafficReport;
 
 /** Durations kept per tool and interval for the median; past it, a uniform sample of them. */
 const MAX_SAMPLES = 4096;
 /** Distinct tools per report; calls to more are counted under OTHER_TOOLS. The service takes up to 1,000. */
 const MAX_TOOLS = 200;
 export const OTHER_TOOLS = 'other';
-/** The longest tool or server name a report carries (the service's limit). */
-const MAX_NAME = 200;
 
 interface ToolTally {
   calls: number;
