@@ -327,6 +327,38 @@ describe('other server shapes and transports', () => {
   });
 });
 
+describe('heartbeat', () => {
+  it('takes its URL from MCPWATCH_HEARTBEAT_URL: /start on the first tool call (not before), /stop on drain', async () => {
+    const paths: string[] = [];
+    const receiver = await listen((req, res) => {
+      paths.push(req.url ?? '');
+      res.writeHead(200).end('OK\n');
+    });
+    cleanup.push(() => receiver.close());
+    const saved = process.env.MCPWATCH_HEARTBEAT_URL;
+    process.env.MCPWATCH_HEARTBEAT_URL = `${receiver.url}/hb/env-token`;
+    let obs: ReturnType<typeof createInstrumentation>;
+    try {
+      obs = createInstrumentation({ collectDefaultMetrics: false, logLevel: 'silent' });
+    } finally {
+      if (saved === undefined) delete process.env.MCPWATCH_HEARTBEAT_URL;
+      else process.env.MCPWATCH_HEARTBEAT_URL = saved;
+    }
+    expect(obs.heartbeat).toBeDefined();
+    const server = obs.instrument(v2Server());
+    const client = await connectV2InMemory(server);
+    await client.listTools();
+    await client.readResource({ uri: 'config://app' });
+    await client.callTool({ name: 'echo', arguments: { text: 'x' } });
+    await client.callTool({ name: 'echo', arguments: { text: 'y' } });
+    await obs.drain(1_000);
+    expect(paths).toEqual(['/hb/env-token/start', '/hb/env-token/stop']);
+    expect(
+      createInstrumentation({ heartbeat: false, collectDefaultMetrics: false }).heartbeat,
+    ).toBeUndefined();
+  });
+});
+
 describe('drain()', () => {
   it('waits for the call in flight, refuses new sessions meanwhile, then closes the open ones', async () => {
     const server = new McpServer({ name: 'slow', version: '1.0.0' });
