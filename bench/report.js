@@ -22,6 +22,10 @@ export const GOALS = {
   bytesPerDay: 2048,
   // Alerting (issue 4).
   alertP99Ms: 200,
+  // Instrumentation (issue 5).
+  instrumentOverheadUs: 5,
+  wrapOverheadUs: 200,
+  wrapRssMb: 40,
 };
 
 /**
@@ -405,6 +409,56 @@ export function alertsVerdicts(a) {
   return out;
 }
 
+/** Issue 5: the library's cost per tool call, and the wrapper's per round trip and in memory. */
+export function instrumentVerdicts(run) {
+  const out = [];
+  const v = run.instrument?.variants ?? {};
+  const cost = (x) =>
+    !x || x.error
+      ? `not measured (${x?.error ?? 'missing'})`
+      : `+${f1(x.overheadUs)} µs (bare ${f1(x.bareMedianUs)} µs)`;
+  if (run.instrument) {
+    out.push(
+      {
+        figure:
+          'tool call overhead, median, in-process: @mcpwatch/instrument as shipped (no OpenTelemetry SDK)',
+        value: cost(v.ours),
+        goal: `< ${GOALS.instrumentOverheadUs} µs`,
+        met: v.ours && !v.ours.error ? v.ours.overheadUs < GOALS.instrumentOverheadUs : undefined,
+        peer: `@shinzolabs/instrumentation-mcp 1.1.0: ${cost(v.shinzo)}`,
+      },
+      {
+        figure: 'the same, with a recording OpenTelemetry SDK registered (spans kept)',
+        value: cost(v['ours-sdk']),
+        goal: '–',
+        met: undefined,
+        peer: `shinzo records with its own NodeSDK: ${cost(v.shinzo)}`,
+      },
+    );
+  }
+  const w = run.wrap;
+  if (w) {
+    const mb = (kb) => `${f1(kb / 1024)} MB`;
+    out.push(
+      {
+        figure: 'mcpwatch wrap: time added per tools/call round trip, p50',
+        value: `${f0(w.wrapped.overheadUs ?? w.wrapped.overheadP50Us)} µs (bare ${f0(w.bare.call.p50Us)} µs, wrapped ${f0(w.wrapped.call.p50Us)} µs; with --metrics-port ${f0(w.wrappedMetrics.overheadP50Us)} µs)`,
+        goal: `< ${GOALS.wrapOverheadUs} µs`,
+        met: w.wrapped.overheadP50Us < GOALS.wrapOverheadUs,
+        peer: 'the bare server, same run',
+      },
+      {
+        figure: 'mcpwatch wrap: the wrapper process RSS (peak)',
+        value: `${mb(w.wrapped.process.rssKb)} (${mb(w.wrapped.process.hwmKb)}); with --metrics-port ${mb(w.wrappedMetrics.process.rssKb)}`,
+        goal: `< ${GOALS.wrapRssMb} MB`,
+        met: w.wrapped.process.rssKb / 1024 < GOALS.wrapRssMb,
+        peer: `an idle Node process: ${mb(w.idleNode.rssKb)}; the wrapped server: ${mb(w.wrapped.server?.rssKb ?? Number.NaN)}`,
+      },
+    );
+  }
+  return out;
+}
+
 function verdictTable(vs, peer = `${PEER.name} (quoted from issue 3, not measured here)`) {
   return table(
     ['figure', 'this run', 'goal', 'verdict', peer],
@@ -413,7 +467,7 @@ function verdictTable(vs, peer = `${PEER.name} (quoted from issue 3, not measure
 }
 
 function serviceSection(run) {
-  if (!run.service && !run.store && !run.alerts) return [];
+  if (!run.service && !run.store && !run.alerts && !run.instrument && !run.wrap) return [];
   const out = [];
   if (run.service) {
     const p = run.service.plan;
@@ -437,6 +491,14 @@ function serviceSection(run) {
       'Alerting (`bench/alerts.js`: http monitors in mcpwatch, a webhook receiver in another process, loopback):',
       '',
       verdictTable(alertsVerdicts(run.alerts), `${PEER.name} (its alert latency is not published)`),
+      '',
+    );
+  }
+  if (run.instrument || run.wrap) {
+    out.push(
+      'Instrumentation (`bench/instrument.js`: a v1 McpServer in-process over an in-memory transport; `bench/wrap.js`: sequential round trips to a v1 SDK stdio server, bare and wrapped, interleaved):',
+      '',
+      verdictTable(instrumentVerdicts(run), 'compared with (same run)'),
       '',
     );
   }

@@ -1,17 +1,20 @@
 // `npm run bench`: mcpwatch's probe beside the official v2 SDK client (and a hand-written floor), against
 // loopback v2 and v1 SDK servers, all in one run; then the store's figures (bench/store.js) and the service's
 // (bench/service.js: 10,000 monitors, lag, CPU, RSS, restart), then the alerting figures (bench/alerts.js:
-// alert latency, 1,000 monitors going down at once). Servers, probers and the service each run in their own
-// process; docs/benchmarks.md explains every figure.
+// alert latency, 1,000 monitors going down at once), then @mcpwatch/instrument's cost per tool call beside a bare
+// server and an OpenTelemetry-based peer (bench/instrument.js) and `mcpwatch wrap`'s (bench/wrap.js). Servers,
+// probers and the service each run in their own process; docs/benchmarks.md explains every figure.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describeAlerts, measureAlerts } from './alerts.js';
+import { describeInstrument, measureInstrument } from './instrument.js';
 import { spawnChild } from './ipc.js';
 import { CLIENT_NAMES, TIMEOUT_MS } from './probers.js';
 import { printReport, writeDoc } from './report.js';
 import { SERVERS, startServer } from './servers.js';
 import { describeService, measureService } from './service.js';
+import { describeWrap, measureWrap } from './wrap.js';
 
 const MEASURE = fileURLToPath(new URL('./measure.js', import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -231,12 +234,18 @@ async function main() {
   for (const line of describeService(service)) process.stderr.write(`  ${line}\n`);
   const alerts = await measureAlerts({ quick });
   for (const line of describeAlerts(alerts)) process.stderr.write(`  ${line}\n`);
+  const instrument = await measureInstrument({ quick });
+  for (const line of describeInstrument(instrument)) process.stderr.write(`  ${line}\n`);
+  const wrap = await measureWrap({ quick, progress: () => {} });
+  for (const line of describeWrap(wrap)) process.stderr.write(`  ${line}\n`);
   const run = {
     rows,
     plan: PLAN,
     store: storeFigures,
     service,
     alerts,
+    instrument,
+    wrap,
     seconds: (performance.now() - started) / 1000,
     quick,
   };

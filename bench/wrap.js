@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 
 const SELF = fileURLToPath(import.meta.url);
 const BIN = fileURLToPath(new URL('../packages/mcpwatch/bin/mcpwatch.js', import.meta.url));
-const LEAN = fileURLToPath(new URL('../packages/mcpwatch/dist/wrap/main.js', import.meta.url));
 const TIMEOUT_MS = 10_000;
 
 async function serve() {
@@ -127,7 +126,6 @@ export async function measureWrap({
     bare: connect(server[0], server.slice(1)),
     wrapped: connect(process.execPath, [BIN, 'wrap', '--', ...server]),
     wrappedMetrics: connect(process.execPath, [BIN, 'wrap', '--metrics-port', '0', '--', ...server]),
-    lean: connect(process.execPath, [LEAN, '--', ...server]),
   };
   const idle = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
   try {
@@ -157,7 +155,7 @@ export async function measureWrap({
       };
     }
     out.idleNode = memory(idle.pid);
-    for (const name of ['wrapped', 'wrappedMetrics', 'lean']) {
+    for (const name of ['wrapped', 'wrappedMetrics']) {
       out[name].overheadP50Us = out[name].call.p50Us - out.bare.call.p50Us;
       out[name].pingOverheadP50Us = out[name].ping.p50Us - out.bare.ping.p50Us;
     }
@@ -183,7 +181,6 @@ export function describeWrap(w) {
     line('bare server                      ', w.bare),
     line('wrap (bin/mcpwatch.js)           ', w.wrapped),
     line('wrap --metrics-port 0            ', w.wrappedMetrics),
-    line('wrap (dist/wrap/main.js, no CLI) ', w.lean),
     `  an idle Node process: RSS ${mb(w.idleNode.rssKb)}; the wrapped servers: RSS ${mb(w.wrapped.server?.rssKb ?? Number.NaN)}`,
   ];
 }

@@ -1,5 +1,7 @@
 // One request and its response, turned into metrics, a log line and a span. Kept apart from the
 // transport tapping so that what is recorded for a request can be read, and tested, in one place.
+
+import { errorTypeOf } from './error-types.js';
 import type { McpLogger } from './logger.js';
 import type { McpMetrics } from './metrics.js';
 import { redact } from './redact.js';
@@ -34,21 +36,6 @@ export interface Exchange {
   sessionId?: string;
   args?: unknown;
   trace?: RequestTrace;
-}
-
-/** `mcp_errors_total{type}` values for the JSON-RPC codes the SDKs answer with. */
-const ERROR_TYPES: Record<number, string> = {
-  [-32700]: 'parse_error',
-  [-32600]: 'invalid_request',
-  [-32601]: 'method_not_found',
-  [-32602]: 'invalid_params',
-  [-32603]: 'internal_error',
-  [-32001]: 'request_timeout',
-  [-32002]: 'resource_not_found',
-};
-
-export function errorTypeOf(code: number): string {
-  return ERROR_TYPES[code] ?? 'server_error';
 }
 
 export function beginExchange(

@@ -1,5 +1,6 @@
 // @mcpwatch/instrument: every public export is named here.
-export { errorTypeOf, PROTOCOL_VERSION_META_KEY } from './exchange.js';
+export { errorTypeOf } from './error-types.js';
+export { PROTOCOL_VERSION_META_KEY } from './exchange.js';
 export type {
   CheckOutcome,
   FastifyLike,

@@ -42,11 +42,15 @@ describe('Observer', () => {
     server({ jsonrpc: '2.0', id: 3, error: { code: -32601, message: 'not found' } });
     client({ jsonrpc: '2.0', id: 4, method: 'resources/read', params: { uri: 'x:y' } });
     server({ jsonrpc: '2.0', id: 4, error: { code: -32002, message: 'no such resource' } });
+    // A code of the server's own invention is not a label value of its own.
+    client({ jsonrpc: '2.0', id: 5, method: 'custom' });
+    server({ jsonrpc: '2.0', id: 5, error: { code: 4711, message: 'mine' } });
     expect(seen.map((e) => [e.method, e.tool, e.ok, e.errorType])).toEqual([
       ['tools/call', 'a', false, 'tool_error'],
       ['tools/call', 'b', false, 'invalid_params'],
       ['nope', undefined, false, 'method_not_found'],
-      ['resources/read', undefined, false, '-32002'],
+      ['resources/read', undefined, false, 'resource_not_found'],
+      ['custom', undefined, false, 'server_error'],
     ]);
   });
 

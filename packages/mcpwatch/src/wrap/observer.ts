@@ -1,3 +1,4 @@
+import { errorTypeOf } from '@mcpwatch/instrument/error-types';
 /**
  * Watches the JSON-RPC messages going each way through the wrapper and pairs every request with its response
  * by id, in both directions (the client's calls to the server, and the server's own requests such as
@@ -18,8 +19,8 @@ export interface Exchange {
   /** False for a JSON-RPC error, and for a tools/call whose result says `isError: true`. */
   ok: boolean;
   /**
-   * `tool_error` for an `isError` result; for a JSON-RPC error, the name of a standard code
-   * (`invalid_params`) or else the code as text (`-32002`), as OpenTelemetry's error.type has it.
+   * `tool_error` for an `isError` result; for a JSON-RPC error, the name `@mcpwatch/instrument` gives its
+   * code (`invalid_params`, `resource_not_found`; `server_error` for any other).
    */
   errorType?: string;
   seconds: number;
@@ -144,10 +145,7 @@ export class Observer {
     const error = asObject(m.error);
     if (error !== undefined || 'error' in m) {
       exchange.ok = false;
-      exchange.errorType =
-        typeof error?.code === 'number'
-          ? (JSON_RPC_ERRORS[error.code] ?? String(error.code))
-          : 'jsonrpc_error';
+      exchange.errorType = typeof error?.code === 'number' ? errorTypeOf(error.code) : 'jsonrpc_error';
     } else if (request.method === 'tools/call' && asObject(m.result)?.isError === true) {
       exchange.ok = false;
       exchange.errorType = 'tool_error';
@@ -169,15 +167,6 @@ export class Observer {
     }
   }
 }
-
-/** The standard JSON-RPC codes by the short names `@mcpwatch/instrument` uses for `mcp_errors_total{type}`. */
-const JSON_RPC_ERRORS: Record<number, string> = {
-  [-32700]: 'parse_error',
-  [-32600]: 'invalid_request',
-  [-32601]: 'method_not_found',
-  [-32602]: 'invalid_params',
-  [-32603]: 'internal_error',
-};
 
 /** Ids are strings or numbers, and `1` and `"1"` are different requests. */
 function idKey(id: unknown): string | undefined {
