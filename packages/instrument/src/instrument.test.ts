@@ -2,7 +2,6 @@
  * instrument() on real servers from both SDKs, driven by the official clients: what the metrics, the
  * health endpoints and the log lines say must match the calls made, failures and isError results included.
  */
-import { randomUUID } from 'node:crypto';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -10,7 +9,6 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport as V1HttpClient } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport as V1InMemory } from '@modelcontextprotocol/sdk/inMemory.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { StreamableHTTPServerTransport as V1HttpServer } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { createMcpHandler, InMemoryTransport, McpServer, Server } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInstrumentation, instrument } from './instrument.js';
@@ -21,6 +19,7 @@ import {
   sample,
   v1LowLevel,
   v1Server,
+  v1SessionEndpoint,
   v2Server,
 } from './test-fixtures/servers.js';
 import { until } from './test-fixtures/until.js';
@@ -198,21 +197,7 @@ describe('instrument() on v1 servers', () => {
       logDestination: sink,
       logLevel: 'info',
     });
-    const sessions = new Map<string, V1HttpServer>();
-    const http = await listen(async (req, res) => {
-      const body = req.method === 'POST' ? await readJson(req) : undefined;
-      const id = req.headers['mcp-session-id'];
-      let transport = typeof id === 'string' ? sessions.get(id) : undefined;
-      if (!transport) {
-        const created = new V1HttpServer({
-          sessionIdGenerator: randomUUID,
-          onsessioninitialized: (sid) => void sessions.set(sid, created),
-        });
-        transport = created;
-        await obs.instrument(v1Server()).connect(created);
-      }
-      await transport.handleRequest(req, res, body);
-    });
+    const http = await v1SessionEndpoint(obs);
     cleanup.push(() => http.close());
 
     const clientTransport = new V1HttpClient(new URL(`${http.url}/mcp`));

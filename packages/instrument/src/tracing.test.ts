@@ -3,11 +3,9 @@
  * conventions: names, kind, attributes, errors, and the parent taken from `params._meta`. No propagator is
  * registered until the last block, so the first ones also prove the direct `traceparent` reading.
  */
-import { randomUUID } from 'node:crypto';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as V1HttpClient } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { StreamableHTTPServerTransport as V1HttpServer } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { InMemoryTransport, type McpServer } from '@modelcontextprotocol/server';
 import {
   context,
@@ -28,7 +26,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createInstrumentation, instrument } from './instrument.js';
-import { listen, logSink, readJson, v1Server, v2Server } from './test-fixtures/servers.js';
+import { listen, logSink, v1SessionEndpoint, v2Server } from './test-fixtures/servers.js';
 import { parentFromMeta } from './tracing.js';
 
 class TestReader extends MetricReader {
@@ -132,21 +130,7 @@ describe('spans per request', () => {
 
   it('puts mcp.session.id on spans of a legacy Streamable HTTP session', async () => {
     const obs = createInstrumentation({ collectDefaultMetrics: false, logLevel: 'silent' });
-    const sessions = new Map<string, V1HttpServer>();
-    const http = await listen(async (req, res) => {
-      const body = req.method === 'POST' ? await readJson(req) : undefined;
-      const id = req.headers['mcp-session-id'];
-      let transport = typeof id === 'string' ? sessions.get(id) : undefined;
-      if (!transport) {
-        const created = new V1HttpServer({
-          sessionIdGenerator: randomUUID,
-          onsessioninitialized: (sid) => void sessions.set(sid, created),
-        });
-        transport = created;
-        await obs.instrument(v1Server()).connect(created);
-      }
-      await transport.handleRequest(req, res, body);
-    });
+    const http = await v1SessionEndpoint(obs);
     cleanup.push(() => http.close());
     const clientTransport = new V1HttpClient(new URL(`${http.url}/mcp`));
     const client = new V1Client({ name: 'v1-client', version: '1.0.0' });

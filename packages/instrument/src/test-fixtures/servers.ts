@@ -3,10 +3,12 @@
  * behind createMcpHandler), the v1 McpServer and the v1 low-level Server. Each has the same tools: one
  * that works, one that returns `isError: true`, one that throws, one that takes a secret argument.
  */
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as V1Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { McpServer as V1McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport as V1HttpServer } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
@@ -133,4 +135,26 @@ export function logSink(): { write(line: string): void; lines: Record<string, un
       for (const l of line.split('\n')) if (l) lines.push(JSON.parse(l));
     },
   };
+}
+
+/**
+ * A v1 Streamable HTTP endpoint with sessions, as a stateful v1 server is deployed: each new session gets its
+ * own v1 McpServer, instrumented by `obs`, and later requests are routed by their Mcp-Session-Id.
+ */
+export function v1SessionEndpoint(obs: { instrument<T extends object>(server: T): T }): Promise<Listening> {
+  const sessions = new Map<string, V1HttpServer>();
+  return listen(async (req, res) => {
+    const body = req.method === 'POST' ? await readJson(req) : undefined;
+    const id = req.headers['mcp-session-id'];
+    let transport = typeof id === 'string' ? sessions.get(id) : undefined;
+    if (!transport) {
+      const created = new V1HttpServer({
+        sessionIdGenerator: randomUUID,
+        onsessioninitialized: (sid) => void sessions.set(sid, created),
+      });
+      transport = created;
+      await obs.instrument(v1Server()).connect(created);
+    }
+    await transport.handleRequest(req, res, body);
+  });
 }

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExampleServer, startExampleServer } from '../demo/example-server.js';
 import { type RunningServer, startServer } from '../start-server.js';
+import { callApi, loginCookie } from '../test-fixtures/api-client.js';
 import { until } from '../test-fixtures/until.js';
 
 /**
@@ -21,19 +22,8 @@ let healthStatus = 200;
 let healthUrl: string;
 let cookie = '';
 
-async function api(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${server.url}${url}`, {
-    method,
-    headers: {
-      ...(cookie ? { cookie } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
-}
+const api = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) =>
+  callApi(server.url, cookie, method, url, body, headers);
 
 const monitorNamed = async (name: string) =>
   (await api('GET', '/api/v1/monitors')).body.monitors.find((m: { name: string }) => m.name === name);
@@ -60,13 +50,7 @@ beforeAll(async () => {
     env: { MCPWATCH_ADMIN_PASSWORD: 'correct horse battery', EXAMPLE_URL: example.url },
     log: pino({ level: 'silent' }),
   });
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'admin', password: 'correct horse battery' }),
-  });
-  expect(login.status).toBe(200);
-  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  cookie = await loginCookie(server.url, 'correct horse battery');
 });
 
 afterAll(async () => {

@@ -223,10 +223,11 @@ export class Alerting {
       item.event.kind === 'down' || item.event.kind === 'reminder'
         ? dependents.filter((r) => r.status === 'down').map((r) => r.monitor.name)
         : [];
-    // Built right after the recovery is written, before any held dependent is released or dropped.
+    // From the record, not from the holds in memory: a dependent that came back before this message was
+    // built has already dropped its hold, but its alerts were held all the same.
     const dependentsHeld =
-      item.event.kind === 'recovered'
-        ? dependents.filter((r) => this.holds.has(r.monitor.name)).map((r) => r.monitor.name)
+      item.event.kind === 'recovered' && dependents.length > 0
+        ? await this.heldAmong(dependents, item.event)
         : [];
     const alarming = ['down', 'degraded', 'reminder'].includes(item.event.kind);
     const usual = alarming
@@ -256,6 +257,18 @@ export class Alerting {
         usualLatencyMs: usual?.latency.p50Ms ?? null,
       },
     );
+  }
+
+  /** Which of `dependents` had alerts held while the monitor was unhealthy, up to `event` (its recovery). */
+  private async heldAmong(dependents: Runtime[], event: OutboxItem['event']): Promise<string[]> {
+    const since = Date.parse(String(event.evidence.unhealthySince));
+    const held = new Set(
+      await this.store.listHeldMonitors(
+        dependents.map((r) => r.monitor.id),
+        { from: Number.isFinite(since) ? since : event.at, to: event.at },
+      ),
+    );
+    return dependents.filter((r) => held.has(r.monitor.id)).map((r) => r.monitor.name);
   }
 
   /** The names of the tools a monitor's server exported at its last check that listed them. */

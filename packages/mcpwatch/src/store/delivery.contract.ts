@@ -232,6 +232,14 @@ export function deliveryContract(name: string, makeHarness: () => Promise<StoreH
       expect(await store.listDeliveries({ status: 'held', monitorId: m.id })).toHaveLength(4);
       // Nothing held at or after `since` for that monitor: nothing released.
       expect(await store.releaseHeld(other.id, T0 + 5, T0 + MIN)).toBe(0);
+      // Who had alerts held in a range, released since or not: the summary a parent's recovery gives.
+      const third = await monitor();
+      const ids = [m.id, other.id, third.id];
+      expect((await store.listHeldMonitors(ids, { from: T0, to: T0 + 10 })).sort()).toEqual(
+        [m.id, other.id].sort(),
+      );
+      expect(await store.listHeldMonitors(ids, { from: T0 + 4, to: T0 + 10 })).toEqual([other.id]);
+      expect(await store.listHeldMonitors([third.id], { from: T0, to: T0 + 10 })).toEqual([]);
     });
 
     it('gives back every claim at once, for the single process of a SQLite file restarting', async () => {

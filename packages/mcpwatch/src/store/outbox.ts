@@ -11,6 +11,7 @@ import type {
   HeldSpell,
   Millis,
   OutboxItem,
+  Range,
 } from './store.js';
 
 /** Errors and answers are kept for people to read, not as archives: a provider's error page is cut here. */
@@ -282,6 +283,31 @@ export async function releaseHeld(
     .where('failed', '=', 0)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** In chunks: a gateway may have thousands of dependents, past SQLite's parameter limit. */
+const IDS_PER_QUERY = 5000;
+
+export async function listHeldMonitors(
+  db: Kysely<Database>,
+  monitorIds: readonly number[],
+  range: Range,
+): Promise<number[]> {
+  const held: number[] = [];
+  for (let i = 0; i < monitorIds.length; i += IDS_PER_QUERY) {
+    const rows = await db
+      .selectFrom('outbox')
+      .innerJoin('events', 'events.id', 'outbox.event_id')
+      .where('outbox.held_reason', 'is not', null)
+      .where('events.monitor_id', 'in', monitorIds.slice(i, i + IDS_PER_QUERY))
+      .where('events.at', '>=', range.from)
+      .where('events.at', '<=', range.to)
+      .select('events.monitor_id')
+      .distinct()
+      .execute();
+    held.push(...rows.map((r) => Number(r.monitor_id)));
+  }
+  return held;
 }
 
 /**

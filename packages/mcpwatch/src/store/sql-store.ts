@@ -9,6 +9,7 @@ import {
   completeOutbox,
   failOutbox,
   listDeliveries,
+  listHeldMonitors,
   listHeldSpells,
   releaseAllClaims,
   releaseHeld,
@@ -399,6 +400,10 @@ export class SqlStore extends AuthQueries implements Store {
 
   releaseHeld(monitorId: number, since: Millis, now: Millis): Promise<number> {
     return releaseHeld(this.db, monitorId, since, now);
+  }
+
+  listHeldMonitors(monitorIds: readonly number[], range: Range): Promise<number[]> {
+    return listHeldMonitors(this.db, monitorIds, range);
   }
 
   listHeldSpells(): Promise<HeldSpell[]> {

@@ -438,6 +438,8 @@ export interface Store extends AuthStore {
    * at or after `since` pending again, due at `now`: the outage outlived what held it. Returns the rows released.
    */
   releaseHeld(monitorId: number, since: Millis, now: Millis): Promise<number>;
+  /** Which of `monitorIds` had a notification held (released later or not) for an event in the range. */
+  listHeldMonitors(monitorIds: readonly number[], range: Range): Promise<number[]>;
   /** Monitors still unhealthy whose current spell has held rows never released. */
   listHeldSpells(): Promise<HeldSpell[]>;
   /**

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../start-server.js';
+import { callApi, loginCookie } from '../test-fixtures/api-client.js';
 import { until } from '../test-fixtures/until.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -21,15 +22,7 @@ let dir: string;
 let server: RunningServer;
 let cookie = '';
 
-async function api(method: string, url: string, body?: unknown) {
-  const response = await fetch(`${server.url}${url}`, {
-    method,
-    headers: { cookie, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
+const api = (method: string, url: string, body?: unknown) => callApi(server.url, cookie, method, url, body);
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'mcpwatch-wrap-service-'));
@@ -40,13 +33,7 @@ beforeAll(async () => {
     env: { MCPWATCH_ADMIN_PASSWORD: 'correct horse battery' },
     log: pino({ level: 'silent' }),
   });
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'admin', password: 'correct horse battery' }),
-  });
-  expect(login.status).toBe(200);
-  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  cookie = await loginCookie(server.url, 'correct horse battery');
 });
 
 afterAll(async () => {
