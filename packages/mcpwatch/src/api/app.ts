@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Service } from '../service/service.js';
+import { webDistDir, webRoutes } from '../web/serve-web.js';
 import { authPlugin } from './auth.js';
 import { ApiError, installErrorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
@@ -24,7 +25,7 @@ export interface AppOptions {
 
 /**
  * The HTTP face of the service: REST under /api/v1 (signed in), heartbeat pings and health endpoints
- * (open). Each area is its own module; this only puts them together.
+ * (open), and the web dashboard. Each area is its own module; this only puts them together.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { service } = options;
@@ -65,6 +66,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/api/v1/openapi.json', { config: { public: true } }, async () => document);
   await app.register(heartbeatPingRoutes, { service, ...options.heartbeat });
   healthRoutes(app, service);
+  // Last: the dashboard answers the GETs no other route took.
+  webRoutes(app, webDistDir());
   app.setNotFoundHandler((request) => {
     throw new ApiError(
       404,
