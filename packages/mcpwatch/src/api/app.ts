@@ -1,8 +1,10 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Service } from '../service/service.js';
+import { statusRoutes } from '../status/routes.js';
 import { webDistDir, webRoutes } from '../web/serve-web.js';
 import { authPlugin } from './auth.js';
+import { dashboardRoutes } from './dashboard.js';
 import { ApiError, installErrorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
 import { heartbeatPingRoutes, type PingRouteOptions } from './heartbeat-ping.js';
@@ -57,6 +59,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     channelsChanged: () => service.alerting.refreshApiChannels(),
   });
   streamRoute(app, docs, service);
+  dashboardRoutes(app, docs, service);
+  statusRoutes(app, docs, service);
   // Built once every plugin has loaded, so it describes every route declared, wherever it was.
   let document: Record<string, unknown> | undefined;
   app.addHook('onReady', async () => {
