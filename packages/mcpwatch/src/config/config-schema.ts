@@ -11,6 +11,7 @@ import {
   routeSchema,
 } from './alerting-schema.js';
 import { type Monitor, type MonitorInput, monitorSchema, nameOf } from './monitor-schema.js';
+import { type StatusPage, statusPagesSchema } from './status-page-schema.js';
 
 /** The whole of `mcpwatch.yaml`. */
 export const configSchema = z
@@ -26,6 +27,7 @@ export const configSchema = z
     routes: z.array(routeSchema).default([]).describe('Which events go to which channels.'),
     maintenance: z.array(maintenanceSchema).default([]).describe('Windows when alerts are held.'),
     alerting: alertingSchema.default({ remindAfterMin: 60, maxReminders: 5 }),
+    statusPages: statusPagesSchema,
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -44,6 +46,7 @@ export type Config = {
   routes: Route[];
   maintenance: Maintenance[];
   alerting: Alerting;
+  statusPages: StatusPage[];
 };
 export type ConfigInput = { monitors?: MonitorInput[] } & Record<string, unknown>;
 

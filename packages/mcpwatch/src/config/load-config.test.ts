@@ -78,6 +78,7 @@ const EMPTY_ALERTING = {
   routes: [],
   maintenance: [],
   alerting: { remindAfterMin: 60, maxReminders: 5 },
+  statusPages: [],
 };
 
 describe('invalid configs', async () => {

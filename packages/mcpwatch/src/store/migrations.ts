@@ -337,6 +337,46 @@ const traffic: Migration = {
   },
 };
 
+/**
+ * Public status pages and maintenance windows created through the API (each definition kept as JSON, as the API
+ * validated it), and the updates people post on incidents (public ones are shown on status pages).
+ */
+const statusPages: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('status_pages')
+      .addColumn('id', idType(db), (c) => c.primaryKey())
+      .addColumn('slug', 'text', (c) => c.notNull().unique())
+      .addColumn('config', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('maintenance_windows')
+      .addColumn('id', idType(db), (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('config', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('incident_updates')
+      .addColumn('id', idType(db), (c) => c.primaryKey())
+      .addColumn('incident_id', 'bigint', (c) => c.notNull().references('incidents.id').onDelete('cascade'))
+      .addColumn('at', 'bigint', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('message', 'text', (c) => c.notNull())
+      .addColumn('public', 'integer', (c) => c.notNull())
+      .addColumn('author', 'text')
+      .execute();
+    await db.schema
+      .createIndex('incident_updates_incident_at')
+      .on('incident_updates')
+      .columns(['incident_id', 'at'])
+      .execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_auth': auth,
@@ -344,6 +384,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_delivery': delivery,
   '0005_maintenance': maintenance,
   '0006_traffic': traffic,
+  '0007_status_pages': statusPages,
 };
 
 export const migrationProvider: MigrationProvider = {

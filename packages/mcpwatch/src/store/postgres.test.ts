@@ -4,6 +4,7 @@ import pg from 'pg';
 import { describe, it } from 'vitest';
 import { deliveryContract } from './delivery.contract.js';
 import { openStore } from './open-store.js';
+import { statusPageContract } from './status-pages.contract.js';
 import { type StoreHarness, storeContract } from './store.contract.js';
 import { redactUrl } from './store-error.js';
 
@@ -54,6 +55,7 @@ if (unreachable === undefined) {
   };
   storeContract('PostgreSQL', postgresHarness);
   deliveryContract('PostgreSQL', postgresHarness);
+  statusPageContract('PostgreSQL', postgresHarness);
 } else if (process.env.CI === 'true') {
   describe('Store contract: PostgreSQL', () => {
     it('needs PostgreSQL under CI', () => {

@@ -140,6 +140,35 @@ export interface TrafficTable {
   tools: string;
 }
 
+/** A status page created through the API (0007); `config` is its definition as JSON. */
+export interface StatusPagesTable {
+  id: Generated<number>;
+  slug: string;
+  config: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A maintenance window created through the API (0007); `config` is its definition as JSON. */
+export interface MaintenanceWindowsTable {
+  id: Generated<number>;
+  name: string;
+  config: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** What people said about an incident while it ran (0007); `public` ones are shown on status pages. */
+export interface IncidentUpdatesTable {
+  id: Generated<number>;
+  incident_id: number;
+  at: number;
+  status: string;
+  message: string;
+  public: number;
+  author: string | null;
+}
+
 export interface UsersTable {
   id: Generated<number>;
   name: string;
@@ -184,6 +213,9 @@ export interface Database {
   outbox: OutboxTable;
   channels: ChannelsTable;
   traffic: TrafficTable;
+  status_pages: StatusPagesTable;
+  maintenance_windows: MaintenanceWindowsTable;
+  incident_updates: IncidentUpdatesTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

@@ -20,6 +20,7 @@ import { addToRollups } from './rollups.js';
 import { toMillis, toMonitor, toResult, toState } from './row-mappers.js';
 import type { Database } from './schema.js';
 import type { ResultRow, SqliteResultWriter } from './sqlite-writer.js';
+import * as statusPages from './status-pages.js';
 import type {
   ChannelInput,
   ChannelRecord,
@@ -36,6 +37,9 @@ import type {
   HeldSpell,
   Incident,
   IncidentQuery,
+  IncidentUpdate,
+  IncidentUpdateInput,
+  MaintenanceRecord,
   Millis,
   Monitor,
   MonitorInput,
@@ -46,6 +50,7 @@ import type {
   PruneReport,
   Range,
   RetentionOptions,
+  StatusPageRecord,
   Store,
   StoredEvent,
   StoredResult,
@@ -436,6 +441,74 @@ export class SqlStore extends AuthQueries implements Store {
 
   deleteChannel(name: string): Promise<boolean> {
     return channels.deleteChannel(this.db, name);
+  }
+
+  createStatusPage(
+    slug: string,
+    config: Record<string, unknown>,
+    now: Millis,
+  ): Promise<StatusPageRecord | undefined> {
+    return statusPages.createStatusPage(this.db, slug, config, now);
+  }
+
+  getStatusPage(slug: string): Promise<StatusPageRecord | undefined> {
+    return statusPages.getStatusPage(this.db, slug);
+  }
+
+  listStatusPages(): Promise<StatusPageRecord[]> {
+    return statusPages.listStatusPages(this.db);
+  }
+
+  updateStatusPage(
+    slug: string,
+    config: Record<string, unknown>,
+    now: Millis,
+  ): Promise<StatusPageRecord | undefined> {
+    return statusPages.updateStatusPage(this.db, slug, config, now);
+  }
+
+  deleteStatusPage(slug: string): Promise<boolean> {
+    return statusPages.deleteStatusPage(this.db, slug);
+  }
+
+  createMaintenance(name: string, config: Record<string, unknown>, now: Millis): Promise<MaintenanceRecord> {
+    return statusPages.createMaintenance(this.db, name, config, now);
+  }
+
+  getMaintenance(id: number): Promise<MaintenanceRecord | undefined> {
+    return statusPages.getMaintenance(this.db, id);
+  }
+
+  listMaintenance(): Promise<MaintenanceRecord[]> {
+    return statusPages.listMaintenance(this.db);
+  }
+
+  updateMaintenance(
+    id: number,
+    name: string,
+    config: Record<string, unknown>,
+    now: Millis,
+  ): Promise<MaintenanceRecord | undefined> {
+    return statusPages.updateMaintenance(this.db, id, name, config, now);
+  }
+
+  deleteMaintenance(id: number): Promise<boolean> {
+    return statusPages.deleteMaintenance(this.db, id);
+  }
+
+  addIncidentUpdate(input: IncidentUpdateInput): Promise<IncidentUpdate | undefined> {
+    return statusPages.addIncidentUpdate(this.db, input);
+  }
+
+  listIncidentUpdates(
+    incidentIds: readonly number[],
+    options?: { publicOnly?: boolean },
+  ): Promise<IncidentUpdate[]> {
+    return statusPages.listIncidentUpdates(this.db, incidentIds, options);
+  }
+
+  listIncidentsOf(monitorIds: readonly number[], since: Millis, limit?: number): Promise<Incident[]> {
+    return statusPages.listIncidentsOf(this.db, monitorIds, since, limit);
   }
 
   prune(now: Millis, options?: RetentionOptions): Promise<PruneReport> {

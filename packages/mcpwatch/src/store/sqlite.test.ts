@@ -6,6 +6,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { deliveryContract } from './delivery.contract.js';
 import { openStore, parseStoreUrl } from './open-store.js';
+import { statusPageContract } from './status-pages.contract.js';
 import { type StoreHarness, storeContract } from './store.contract.js';
 import { StoreError } from './store-error.js';
 
@@ -25,6 +26,7 @@ async function sqliteHarness(): Promise<StoreHarness> {
 
 storeContract('SQLite', sqliteHarness);
 deliveryContract('SQLite', sqliteHarness);
+statusPageContract('SQLite', sqliteHarness);
 
 describe('store URLs', () => {
   it('reads sqlite: URLs, bare paths and postgres URLs', () => {

@@ -238,6 +238,79 @@ export interface ChannelInput {
   config: Record<string, unknown>;
 }
 
+/** A status page created through the API; `config` is its definition as the API validated it. */
+export interface StatusPageRecord {
+  id: number;
+  slug: string;
+  config: Record<string, unknown>;
+  createdAt: Millis;
+  updatedAt: Millis;
+}
+
+/** A maintenance window created through the API; `config` is its definition as the API validated it. */
+export interface MaintenanceRecord {
+  id: number;
+  name: string;
+  config: Record<string, unknown>;
+  createdAt: Millis;
+  updatedAt: Millis;
+}
+
+export type IncidentUpdateStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
+
+export interface IncidentUpdateInput {
+  incidentId: number;
+  at: Millis;
+  status: IncidentUpdateStatus;
+  message: string;
+  /** Shown on the status pages that show the incident's monitor. */
+  public: boolean;
+  author: string | null;
+}
+
+export interface IncidentUpdate extends IncidentUpdateInput {
+  id: number;
+}
+
+/** Status pages, API maintenance windows and incident updates. */
+export interface StatusPageStore {
+  /** Undefined when the slug is taken: the unique slug decides, so two racing callers cannot both win. */
+  createStatusPage(
+    slug: string,
+    config: Record<string, unknown>,
+    now: Millis,
+  ): Promise<StatusPageRecord | undefined>;
+  getStatusPage(slug: string): Promise<StatusPageRecord | undefined>;
+  listStatusPages(): Promise<StatusPageRecord[]>;
+  updateStatusPage(
+    slug: string,
+    config: Record<string, unknown>,
+    now: Millis,
+  ): Promise<StatusPageRecord | undefined>;
+  deleteStatusPage(slug: string): Promise<boolean>;
+
+  createMaintenance(name: string, config: Record<string, unknown>, now: Millis): Promise<MaintenanceRecord>;
+  getMaintenance(id: number): Promise<MaintenanceRecord | undefined>;
+  listMaintenance(): Promise<MaintenanceRecord[]>;
+  updateMaintenance(
+    id: number,
+    name: string,
+    config: Record<string, unknown>,
+    now: Millis,
+  ): Promise<MaintenanceRecord | undefined>;
+  deleteMaintenance(id: number): Promise<boolean>;
+
+  /** Undefined when the incident does not exist. */
+  addIncidentUpdate(input: IncidentUpdateInput): Promise<IncidentUpdate | undefined>;
+  /** The updates of these incidents, oldest first; only the public ones when `publicOnly`. */
+  listIncidentUpdates(
+    incidentIds: readonly number[],
+    options?: { publicOnly?: boolean },
+  ): Promise<IncidentUpdate[]>;
+  /** Incidents of these monitors open now or opened at or after `since`, newest first, at most `limit`. */
+  listIncidentsOf(monitorIds: readonly number[], since: Millis, limit?: number): Promise<Incident[]>;
+}
+
 export interface RetentionOptions {
   /** Raw results and minute rollups. */
   rawDays?: number;
@@ -363,7 +436,7 @@ export interface AuthStore {
   deleteApiToken(id: number, userId?: number): Promise<boolean>;
 }
 
-export interface Store extends AuthStore {
+export interface Store extends AuthStore, StatusPageStore {
   readonly dialect: 'sqlite' | 'postgres';
 
   createMonitor(input: MonitorInput, now: Millis): Promise<Monitor>;
