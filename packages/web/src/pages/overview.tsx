@@ -1,0 +1,7 @@
+export function Overview() {
+  return (
+    <section class="page">
+      <h1>Overview</h1>
+    </section>
+  );
+}
