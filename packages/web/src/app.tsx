@@ -5,7 +5,7 @@ import { Layout } from './components/layout.tsx';
 import { LazyPage } from './components/lazy-page.tsx';
 import { matchRoute } from './lib/route-match.ts';
 import { FirstRun } from './pages/first-run.tsx';
-import { Overview } from './pages/overview.tsx';
+import { OverviewPage } from './pages/overview/overview-page.tsx';
 import { type PageRoute, pageRoutes } from './pages/registry.ts';
 import { SignIn } from './pages/sign-in.tsx';
 import { navigate, useLocation } from './router.tsx';
@@ -13,7 +13,7 @@ import { setSessionUser, useSessionUser } from './session.ts';
 
 /** The dashboard's own views; the overview is in the first bundle, the others load on first visit. */
 const ownRoutes: PageRoute[] = [
-  { pattern: '/', title: 'Overview', load: async () => Overview },
+  { pattern: '/', title: 'Overview', load: async () => OverviewPage },
   {
     pattern: '/monitors/:id',
     title: 'Monitor',

@@ -67,3 +67,18 @@ export interface MonitorsChanged {
   changed: number[];
   removed: number[];
 }
+
+/** One overview row's history (`GET /api/v1/dashboard/rows`): arrays oldest first. */
+export interface RowSummary {
+  uptime: (number | null)[];
+  down: number[];
+  degraded: number[];
+  latency: (number | null)[];
+  uptime24h: number | null;
+}
+
+export interface RowSummaries {
+  days: number[];
+  hours: number[];
+  rows: Record<string, RowSummary>;
+}
