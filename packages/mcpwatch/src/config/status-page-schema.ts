@@ -26,8 +26,8 @@ export const statusPageItemSchema = z
     }
   });
 
-/** A public status page: what it shows is chosen here, and nothing else is revealed. */
-export const statusPageSchema = z
+/** The fields of a page, before the checks across them. */
+export const statusPageObject = z
   .object({
     slug: z
       .string({ error: 'give the page a slug' })
@@ -57,21 +57,23 @@ export const statusPageSchema = z
       .optional()
       .describe('A custom domain: requests whose Host is this get the page at / and its feed at /feed.atom.'),
   })
-  .strict()
-  .superRefine((page, ctx) => {
-    const seen = new Set<string>();
-    page.items.forEach((item, index) => {
-      const name = item.publicName ?? item.monitor ?? item.group ?? '';
-      if (seen.has(name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['items', index, 'publicName'],
-          message: `"${name}" is shown twice on this page: give one a different publicName`,
-        });
-      }
-      seen.add(name);
-    });
+  .strict();
+
+/** A public status page: what it shows is chosen here, and nothing else is revealed. */
+export const statusPageSchema = statusPageObject.superRefine((page, ctx) => {
+  const seen = new Set<string>();
+  page.items.forEach((item, index) => {
+    const name = item.publicName ?? item.monitor ?? item.group ?? '';
+    if (seen.has(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['items', index, 'publicName'],
+        message: `"${name}" is shown twice on this page: give one a different publicName`,
+      });
+    }
+    seen.add(name);
   });
+});
 
 export type StatusPageItem = z.output<typeof statusPageItemSchema>;
 export type StatusPage = z.output<typeof statusPageSchema>;

@@ -1,5 +1,10 @@
 import type { Logger } from 'pino';
-import type { ChannelConfig, Maintenance, Templates } from '../config/alerting-schema.js';
+import {
+  type ChannelConfig,
+  type Maintenance,
+  maintenanceSchema,
+  type Templates,
+} from '../config/alerting-schema.js';
 import type { Config } from '../config/config-schema.js';
 import { substituteDeep } from '../env-vars.js';
 import { maintenanceAt } from '../notify/maintenance.js';
@@ -9,13 +14,14 @@ import { PROVIDERS } from '../notify/providers/index.js';
 import { nextReminderAt } from '../notify/reminders.js';
 import { channelsFor } from '../notify/routing.js';
 import type { MonitorEvent } from '../state/index.js';
-import type { ChannelRecord, Incident, OutboxItem, Store } from '../store/index.js';
+import type { ChannelRecord, Incident, MaintenanceRecord, OutboxItem, Store } from '../store/index.js';
 import { Holds } from './holds.js';
 import type { MonitorSpec } from './monitor-spec.js';
 import type { Runtime } from './monitor-view.js';
 import type { Monitors, Routed } from './monitors.js';
 
-type AlertingConfig = Pick<Config, 'channels' | 'routes' | 'maintenance' | 'alerting'>;
+type AlertingConfig = Pick<Config, 'channels' | 'routes' | 'maintenance' | 'alerting'> &
+  Partial<Pick<Config, 'statusPages'>>;
 
 export interface ChannelListing {
   name: string;
@@ -45,6 +51,9 @@ const EMPTY: AlertingConfig = {
 export class Alerting {
   private config: AlertingConfig = EMPTY;
   private apiChannels = new Map<string, ChannelRecord>();
+  /** Windows created through the API, then the file's and those together: `maintenance()` runs on every event. */
+  private apiMaintenance: (Maintenance & { id: number })[] = [];
+  private allMaintenance: readonly Maintenance[] = [];
   /** Alerts held for maintenance or a parent down, and their release. */
   readonly holds: Holds;
 
@@ -60,11 +69,39 @@ export class Alerting {
   /** The rules of a newly loaded mcpwatch.yaml. */
   update(config: AlertingConfig): void {
     this.config = config;
+    this.allMaintenance = [...config.maintenance, ...this.apiMaintenance];
   }
 
-  /** Channels created through the API are read again after each change to them. */
+  /**
+   * Channels created through the API are read again after each change to them; so are maintenance windows
+   * (this runs at start, which is when both are first read).
+   */
   async refreshApiChannels(): Promise<void> {
     this.apiChannels = new Map((await this.store.listChannels()).map((c) => [c.name, c]));
+    await this.refreshApiMaintenance();
+  }
+
+  /** Maintenance windows created through the API, read again after each change to them. */
+  async refreshApiMaintenance(): Promise<void> {
+    this.apiMaintenance = (await this.store.listMaintenance()).flatMap((record) => this.windowOf(record));
+    this.allMaintenance = [...this.config.maintenance, ...this.apiMaintenance];
+  }
+
+  private windowOf(record: MaintenanceRecord): (Maintenance & { id: number })[] {
+    const parsed = maintenanceSchema.safeParse(record.config);
+    if (parsed.success) return [{ ...parsed.data, id: record.id }];
+    this.log.warn(`Maintenance window ${record.id} ("${record.name}") no longer validates and is ignored`);
+    return [];
+  }
+
+  /** Every maintenance window: the file's, then those created through the API (with their id). */
+  listMaintenance(): { file: readonly Maintenance[]; api: readonly (Maintenance & { id: number })[] } {
+    return { file: this.config.maintenance, api: this.apiMaintenance };
+  }
+
+  /** The status pages of mcpwatch.yaml. */
+  fileStatusPages(): NonNullable<AlertingConfig['statusPages']> {
+    return this.config.statusPages ?? [];
   }
 
   listChannels(): ChannelListing[] {
@@ -204,7 +241,7 @@ export class Alerting {
     monitor: { name: string; group: string | null; tags: readonly string[] },
     at: number,
   ): Maintenance | undefined {
-    return maintenanceAt(this.config.maintenance, monitor, at);
+    return maintenanceAt(this.allMaintenance, monitor, at);
   }
 
   /** The message of an outbox row, rebuilt from its event and what is known of the monitor now. */
