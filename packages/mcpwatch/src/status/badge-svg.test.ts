@@ -52,7 +52,11 @@ describe('badge values', () => {
       'orange',
       'red',
     ]);
-    expect(uptimeBadge(service(), '30d')).toEqual({ label: 'uptime 30d', message: '98.50%', color: 'yellow' });
+    expect(uptimeBadge(service(), '30d')).toEqual({
+      label: 'uptime 30d',
+      message: '98.50%',
+      color: 'yellow',
+    });
     expect(uptimeBadge(service(), '90d')).toEqual({
       label: 'uptime 90d',
       message: 'no data',
