@@ -82,3 +82,92 @@ export interface RowSummaries {
   hours: number[];
   rows: Record<string, RowSummary>;
 }
+
+/** An event as stored (`GET /api/v1/events`). */
+export interface StoredEvent {
+  id: number;
+  monitorId: number;
+  at: number;
+  kind: string;
+  from: MonitorStatus | null;
+  to: MonitorStatus | null;
+  incident: string | null;
+  evidence: Record<string, unknown> | null;
+}
+
+export interface Incident {
+  id: number;
+  monitorId: number;
+  openedAt: number;
+  resolvedAt: number | null;
+  cause: string | null;
+  acknowledgedBy: string | null;
+  acknowledgedAt: number | null;
+  note: string | null;
+}
+
+export interface ToolInfo {
+  name: string;
+  title?: string;
+  description?: string;
+  inputSchema?: unknown;
+  outputSchema?: unknown;
+  annotations?: unknown;
+}
+
+export interface SchemaChange {
+  severity: string;
+  path: string;
+  what: string;
+}
+
+export interface ToolChange {
+  name: string;
+  input: SchemaChange[];
+  output: SchemaChange[];
+  annotations: { key: string; from: unknown; to: unknown; risky: boolean }[];
+  title?: { from?: string; to?: string };
+  description?: {
+    from: string;
+    to: string;
+    level: 'notice' | 'suspicious';
+    signals: { kind: string; detail: string }[];
+  };
+  breaking: boolean;
+  risky: boolean;
+}
+
+export interface ToolDiff {
+  added: { name: string; description?: string; [key: string]: unknown }[];
+  removed: string[];
+  changed: ToolChange[];
+  breaking: boolean;
+}
+
+export interface UptimeWindow {
+  checks: number;
+  up: number;
+  degraded: number;
+  down: number;
+  maintenance: number;
+  uptime: number | null;
+  latency: {
+    count: number;
+    p50Ms: number | null;
+    p95Ms: number | null;
+    p99Ms: number | null;
+    meanMs: number | null;
+  };
+}
+
+export interface StoredResult {
+  id: number;
+  monitorId: number;
+  at: number;
+  status: Status;
+  reason: string | null;
+  durationMs: number;
+  timings: Record<string, number>;
+  message: string | null;
+  maintenance: boolean;
+}

@@ -1,0 +1,92 @@
+import { formatMs } from '../../lib/format.ts';
+
+/** The parts of a probe result ("check now") the page shows beyond the stored result. */
+export interface ProbeResult {
+  status: string;
+  reason?: string;
+  message: string;
+  durationMs: number;
+  timings: Record<string, number>;
+  tls?: TlsInfo;
+  mcp?: { stderr?: string[]; exitCode?: number | null; serverInfo?: { name?: string; version?: string } };
+}
+
+export interface TlsInfo {
+  protocol?: string;
+  cipher?: string;
+  subject?: string;
+  issuer?: string;
+  altNames?: string[];
+  validFrom?: string;
+  validTo?: string;
+  daysLeft?: number;
+  chainValid: boolean;
+  chainError?: string;
+  hostnameMatch: boolean;
+  fingerprint256?: string;
+}
+
+export function CheckResultView({ result }: { result: ProbeResult }) {
+  return (
+    <section
+      class="card"
+      aria-labelledby="check-title"
+      data-testid="check-result"
+      data-status={result.status}
+    >
+      <h2 id="check-title">Check just made</h2>
+      <p>
+        <span class="status" data-status={result.status}>
+          {result.status}
+        </span>{' '}
+        {result.message} <span class="muted">({formatMs(result.durationMs)})</span>
+      </p>
+      <p class="small muted">
+        {Object.entries(result.timings)
+          .filter(([, ms]) => ms > 0)
+          .map(([phase, ms]) => `${phase} ${formatMs(ms)}`)
+          .join(' · ')}
+      </p>
+    </section>
+  );
+}
+
+export function TlsView({ tls }: { tls: TlsInfo }) {
+  const rows: [string, string | undefined][] = [
+    ['Subject', tls.subject],
+    ['Issuer', tls.issuer],
+    ['Names', tls.altNames?.join(', ')],
+    ['Valid from', tls.validFrom],
+    ['Valid to', tls.validTo],
+    ['Days left', tls.daysLeft?.toString()],
+    ['Chain', tls.chainValid ? 'valid' : `not valid${tls.chainError ? `: ${tls.chainError}` : ''}`],
+    ['Host name', tls.hostnameMatch ? 'matches' : 'does not match'],
+    ['Protocol', [tls.protocol, tls.cipher].filter(Boolean).join(' ')],
+    ['SHA-256', tls.fingerprint256],
+  ];
+  return (
+    <section class="card" aria-labelledby="tls-title" data-testid="tls">
+      <h2 id="tls-title">TLS certificate</h2>
+      <dl class="facts">
+        {rows
+          .filter(([, v]) => v)
+          .map(([k, v]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+      </dl>
+    </section>
+  );
+}
+
+export function StderrView({ lines, when }: { lines: string[]; when: string }) {
+  return (
+    <section class="card" aria-labelledby="stderr-title" data-testid="stderr">
+      <h2 id="stderr-title">Last stderr lines</h2>
+      <p class="muted small">{when}</p>
+      <pre>{lines.join('\n') || '(nothing)'}</pre>
+    </section>
+  );
+}
