@@ -17,12 +17,20 @@ export interface BuiltPage {
 /** How long a built page is served before it is built again (sooner when one of its monitors has an event). */
 export const PAGE_TTL_MS = 5000;
 
+interface Entry {
+  page: StatusPage;
+  value: BuiltPage;
+  /** Something it shows changed: served once more while the new one is built. */
+  stale: boolean;
+}
+
 /**
- * Built pages by slug, with at most one build of a page running at once: a burst of requests on a cold page
- * waits for one build, not one each.
+ * Built pages by slug. A page past its time, or one whose monitors had an event, is served as it is while it is
+ * built again in the background, so no visitor waits for a build but the first; at most one build of a page
+ * runs at once. A page whose definition changed is never served from the old one.
  */
 export class PageCache {
-  private readonly built = new Map<string, { page: StatusPage; value: BuiltPage }>();
+  private readonly built = new Map<string, Entry>();
   private readonly building = new Map<string, Promise<BuiltPage>>();
 
   constructor(
@@ -32,25 +40,31 @@ export class PageCache {
 
   async get(page: StatusPage): Promise<BuiltPage> {
     const cached = this.built.get(page.slug);
-    if (cached && cached.page === page && this.now() - cached.value.builtAt < PAGE_TTL_MS)
-      return cached.value;
+    if (cached?.page !== page) return this.refresh(page);
+    if (cached.stale || this.now() - cached.value.builtAt >= PAGE_TTL_MS) {
+      // The old page answers; a build that fails leaves it in place and is tried again on the next request.
+      this.refresh(page).catch(() => {});
+    }
+    return cached.value;
+  }
+
+  /** A monitor had an event (a status change, an incident): the pages showing it are built again. */
+  monitorChanged(monitorId: number): void {
+    for (const entry of this.built.values()) if (entry.value.monitorIds.has(monitorId)) entry.stale = true;
+  }
+
+  /** Monitors, windows or incident updates changed: every page is built again. */
+  clear(): void {
+    for (const entry of this.built.values()) entry.stale = true;
+  }
+
+  private refresh(page: StatusPage): Promise<BuiltPage> {
     let pending = this.building.get(page.slug);
     if (!pending) {
       pending = this.build(page).finally(() => this.building.delete(page.slug));
       this.building.set(page.slug, pending);
     }
     return pending;
-  }
-
-  /** A monitor had an event (a status change, an incident): the pages showing it are built again. */
-  monitorChanged(monitorId: number): void {
-    for (const [slug, entry] of this.built)
-      if (entry.value.monitorIds.has(monitorId)) this.built.delete(slug);
-  }
-
-  /** Monitors, pages, windows or incident updates changed: every page is built again. */
-  clear(): void {
-    this.built.clear();
   }
 
   private async build(page: StatusPage): Promise<BuiltPage> {
@@ -65,7 +79,7 @@ export class PageCache {
       monitorIds: new Set(this.sources.memberIds(page)),
       builtAt: now,
     };
-    this.built.set(page.slug, { page, value });
+    this.built.set(page.slug, { page, value, stale: false });
     return value;
   }
 }

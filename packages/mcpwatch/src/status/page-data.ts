@@ -188,28 +188,21 @@ export async function buildPublicPage(
   const today = Math.floor(now / DAY) * DAY;
   const barsFrom = today - (BAR_DAYS - 1) * DAY;
   const windowNames = Object.keys(WINDOWS) as UptimeWindow[];
-  const [uptimes, series, incidents] = await Promise.all([
-    store.uptimeFor(
-      ids,
-      windowNames.map((w) => ({ from: now - WINDOWS[w] * DAY, to: now })),
-    ),
-    Promise.all(ids.map((id) => store.uptimeSeries(id, { from: barsFrom, to: today + DAY }, 'day'))),
+  const [uptimes, dayRows, incidents] = await Promise.all([
+    // The last 24 hours from the finer rollups (with the latency median); longer windows from the day rows.
+    store.uptimeFor(ids, [{ from: now - DAY, to: now }]),
+    store.dayCounts(ids, { from: barsFrom, to: today + DAY }),
     store.listIncidentsOf(ids, now - INCIDENT_DAYS * DAY, 50),
   ]);
-  const seriesOf = new Map(ids.map((id, i) => [id, series[i] ?? []]));
+  const seriesOf = new Map<number, typeof dayRows>();
+  for (const row of dayRows) {
+    const list = seriesOf.get(row.monitorId) ?? [];
+    list.push(row);
+    seriesOf.set(row.monitorId, list);
+  }
 
   const services = items.map(({ name, members: own }): PublicService => {
     const status = worstOf(own.map((m) => publicStatus(m, inMaintenance.has(m.id))));
-    const uptime = Object.fromEntries(
-      windowNames.map((w, i) => {
-        const sum = zero();
-        for (const m of own) {
-          const s = uptimes.get(m.id)?.[i];
-          if (s) add(sum, s);
-        }
-        return [w, uptimeOf(sum)];
-      }),
-    ) as Record<UptimeWindow, number | null>;
     const days = new Map<number, Counts>();
     for (const m of own) {
       for (const point of seriesOf.get(m.id) ?? []) {
@@ -218,6 +211,24 @@ export async function buildPublicPage(
         add(sum, point);
       }
     }
+    const uptime = Object.fromEntries(
+      windowNames.map((w) => {
+        const sum = zero();
+        if (w === '24h') {
+          for (const m of own) {
+            const s = uptimes.get(m.id)?.[0];
+            if (s) add(sum, s);
+          }
+        } else {
+          // Whole days, today included: the bars' own figures.
+          for (let d = 0; d < WINDOWS[w]; d++) {
+            const counts = days.get(today - d * DAY);
+            if (counts) add(sum, counts);
+          }
+        }
+        return [w, uptimeOf(sum)];
+      }),
+    ) as Record<UptimeWindow, number | null>;
     const bars = Array.from({ length: BAR_DAYS }, (_, i): Bar => {
       const start = barsFrom + i * DAY;
       const counts = days.get(start);

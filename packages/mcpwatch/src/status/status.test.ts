@@ -200,7 +200,12 @@ describe('the Atom feed', () => {
       message: 'internal: ssh db-7 and rm the logs',
       public: false,
     });
-    const response = await get('/status/public/feed.atom');
+    // Pages are built again in the background: the update shows within moments, not at once.
+    const response = await until(
+      'the update in the feed',
+      () => get('/status/public/feed.atom'),
+      (r) => r.text.includes('The disk is full'),
+    );
     expect(response.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
     const feed = parseXml(response.text);
     expect(feed.attributes.xmlns).toBe('http://www.w3.org/2005/Atom');

@@ -26,6 +26,7 @@ import type {
   ChannelRecord,
   CheckResult,
   ClaimOptions,
+  DayCounts,
   DeliveryAnswer,
   DeliveryQuery,
   DeliveryRecord,
@@ -509,6 +510,10 @@ export class SqlStore extends AuthQueries implements Store {
 
   listIncidentsOf(monitorIds: readonly number[], since: Millis, limit?: number): Promise<Incident[]> {
     return statusPages.listIncidentsOf(this.db, monitorIds, since, limit);
+  }
+
+  dayCounts(monitorIds: readonly number[], range: Range): Promise<DayCounts[]> {
+    return statusPages.dayCounts(this.db, monitorIds, range);
   }
 
   prune(now: Millis, options?: RetentionOptions): Promise<PruneReport> {

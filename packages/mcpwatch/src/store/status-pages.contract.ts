@@ -106,6 +106,29 @@ export function statusPageContract(name: string, makeHarness: () => Promise<Stor
       expect(await store.listIncidentUpdates([incidentId])).toEqual([]);
     });
 
+    it('sums day rollups per monitor and day, counts only', async () => {
+      const [a, b] = [await monitor(), await monitor()];
+      const check = (monitorId: number, at: number, status: 'up' | 'down') => ({
+        monitorId,
+        result: { startedAt: at, status, message: status, durationMs: 10, timings: {} },
+      });
+      await store.recordResults([
+        check(a.id, T0 - DAY + 1000, 'up'),
+        check(a.id, T0 - DAY + 2000, 'down'),
+        check(a.id, T0 + 1000, 'up'),
+        check(b.id, T0 - 5 * DAY, 'up'),
+        { monitorId: b.id, result: { ...check(b.id, T0 - DAY, 'down').result, maintenance: true } },
+      ]);
+      const rows = await store.dayCounts([a.id, b.id], { from: T0 - 2 * DAY, to: T0 + DAY });
+      const sorted = rows.sort((x, y) => x.monitorId - y.monitorId || x.bucketStart - y.bucketStart);
+      expect(sorted).toEqual([
+        { monitorId: a.id, bucketStart: T0 - DAY, checks: 2, up: 1, degraded: 0, down: 1, maintenance: 0 },
+        { monitorId: a.id, bucketStart: T0, checks: 1, up: 1, degraded: 0, down: 0, maintenance: 0 },
+        { monitorId: b.id, bucketStart: T0 - DAY, checks: 1, up: 0, degraded: 0, down: 0, maintenance: 1 },
+      ]);
+      expect(await store.dayCounts([], { from: 0, to: T0 })).toEqual([]);
+    });
+
     it('lists the incidents of some monitors: open ones whenever opened, resolved ones since a time', async () => {
       const [a, b, c] = [await monitor(), await monitor(), await monitor()];
       const old = await openIncident(a.id, T0 - 30 * DAY);

@@ -272,6 +272,13 @@ export interface IncidentUpdate extends IncidentUpdateInput {
   id: number;
 }
 
+/** One monitor's day rollup, counts only. */
+export interface DayCounts
+  extends Pick<UptimeSummary, 'checks' | 'up' | 'degraded' | 'down' | 'maintenance'> {
+  monitorId: number;
+  bucketStart: Millis;
+}
+
 /** Status pages, API maintenance windows and incident updates. */
 export interface StatusPageStore {
   /** Undefined when the slug is taken: the unique slug decides, so two racing callers cannot both win. */
@@ -309,6 +316,8 @@ export interface StatusPageStore {
   ): Promise<IncidentUpdate[]>;
   /** Incidents of these monitors open now or opened at or after `since`, newest first, at most `limit`. */
   listIncidentsOf(monitorIds: readonly number[], since: Millis, limit?: number): Promise<Incident[]>;
+  /** The day rollups of these monitors whose day starts in the range, counts only, in no particular order. */
+  dayCounts(monitorIds: readonly number[], range: Range): Promise<DayCounts[]>;
 }
 
 export interface RetentionOptions {
