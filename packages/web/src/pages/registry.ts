@@ -16,6 +16,8 @@ export interface PageRoute {
 }
 
 const notYet = async () => NotAvailable;
+// One loader for both routes, so the page's code is fetched once whichever is visited first.
+const monitorForm = () => import('./edit/monitor-form-page.tsx').then((m) => m.MonitorFormPage);
 
 /**
  * Pages built beside the dashboard's own views (editing, import, settings). Each entry's `load` becomes
@@ -23,8 +25,8 @@ const notYet = async () => NotAvailable;
  * these before its own routes, so `/monitors/new` is never taken for a monitor id.
  */
 export const pageRoutes: PageRoute[] = [
-  { pattern: '/monitors/new', title: 'New monitor', load: notYet },
-  { pattern: '/monitors/:id/edit', title: 'Edit monitor', load: notYet },
+  { pattern: '/monitors/new', title: 'New monitor', load: monitorForm },
+  { pattern: '/monitors/:id/edit', title: 'Edit monitor', load: monitorForm },
   { pattern: '/import', title: 'Import', load: notYet },
   { pattern: '/settings/*', title: 'Settings', load: notYet },
 ];

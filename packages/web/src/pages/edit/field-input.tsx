@@ -1,0 +1,172 @@
+import { type RawValues, variantKey } from '../../forms/form-values.ts';
+import type { Field } from '../../forms/schema-fields.ts';
+
+export interface FieldProps {
+  field: Field;
+  raw: RawValues;
+  errors: Map<string, string>;
+  disabled: boolean;
+  onChange: (name: string, value: string | boolean) => void;
+}
+
+const idOf = (name: string) => `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+
+const HINTS: Partial<Record<Field['kind'], string>> = {
+  list: 'One per line.',
+  map: 'One per line: name: value. Secrets as ${NAME}, read from the service’s environment.',
+  json: 'JSON.',
+};
+
+function placeholderOf(field: Field): string | undefined {
+  const d = field.schema.default;
+  if (d === undefined || (typeof d === 'object' && d !== null)) return undefined;
+  return `default ${String(d)}`;
+}
+
+/** One input for one schema property, with its label, hint and error (announced when it appears). */
+export function FieldInput({ field, raw, errors, disabled, onChange }: FieldProps) {
+  const id = idOf(field.name);
+  const error = errors.get(field.name);
+  const described = [field.description || HINTS[field.kind] ? `${id}-hint` : '', error ? `${id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
+  const common = {
+    id,
+    name: field.name,
+    disabled,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': described || undefined,
+    required: field.required,
+  };
+  const text = (raw[field.name] as string | undefined) ?? '';
+  const set = (event: Event) => onChange(field.name, (event.currentTarget as HTMLInputElement).value);
+
+  if (field.kind === 'group') {
+    return (
+      <fieldset>
+        <legend>{field.label}</legend>
+        {field.description && <p class="hint muted">{field.description}</p>}
+        {(field.children ?? []).map((child) => (
+          <FieldInput
+            key={child.name}
+            field={child}
+            raw={raw}
+            errors={errors}
+            disabled={disabled}
+            onChange={onChange}
+          />
+        ))}
+      </fieldset>
+    );
+  }
+  if (field.kind === 'union') {
+    const variants = field.variants ?? [];
+    const index = Number(raw[variantKey(field.name)] ?? 0);
+    const chosen = variants[index] ?? variants[0];
+    return (
+      <div class="field">
+        <label for={`${id}-as`}>{field.label} as</label>
+        <select
+          id={`${id}-as`}
+          name={variantKey(field.name)}
+          disabled={disabled}
+          value={String(index)}
+          onChange={(e) => onChange(variantKey(field.name), (e.currentTarget as HTMLSelectElement).value)}
+        >
+          {variants.map((v, i) => (
+            <option key={v.label} value={String(i)}>
+              {v.label}
+            </option>
+          ))}
+        </select>
+        {chosen && (
+          <FieldInput
+            field={{
+              ...chosen,
+              label: chosen.kind === 'group' ? field.label : `${field.label} (${chosen.label})`,
+              description: field.description,
+            }}
+            raw={raw}
+            errors={errors}
+            disabled={disabled}
+            onChange={onChange}
+          />
+        )}
+      </div>
+    );
+  }
+  if (field.kind === 'checkbox') {
+    const checked =
+      typeof raw[field.name] === 'boolean' ? (raw[field.name] as boolean) : field.schema.default === true;
+    return (
+      <div class="field">
+        <label class="check-field" for={id}>
+          <input
+            {...common}
+            required={false}
+            type="checkbox"
+            checked={checked}
+            onChange={(e) => onChange(field.name, (e.currentTarget as HTMLInputElement).checked)}
+          />
+          {field.label}
+        </label>
+        {field.description && (
+          <p class="hint" id={`${id}-hint`}>
+            {field.description}
+          </p>
+        )}
+        {error && (
+          <p class="field-error" id={`${id}-error`}>
+            {error}
+          </p>
+        )}
+      </div>
+    );
+  }
+  let input: preact.JSX.Element;
+  if (field.kind === 'select') {
+    input = (
+      <select {...common} value={text} onChange={set}>
+        {!field.required && <option value="">{placeholderOf(field) ?? '—'}</option>}
+        {(field.options ?? []).map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (field.kind === 'list' || field.kind === 'map' || field.kind === 'json') {
+    input = <textarea {...common} value={text} onInput={set} rows={3} spellcheck={false} />;
+  } else {
+    input = (
+      <input
+        {...common}
+        type="text"
+        inputMode={field.kind === 'number' ? 'numeric' : field.inputType === 'url' ? 'url' : undefined}
+        value={text}
+        placeholder={placeholderOf(field)}
+        onInput={set}
+        autocomplete="off"
+      />
+    );
+  }
+  return (
+    <div class="field">
+      <label for={id}>
+        {field.label}
+        {field.required ? ' *' : ''}
+      </label>
+      {input}
+      {(field.description || HINTS[field.kind]) && (
+        <p class="hint" id={`${id}-hint`}>
+          {[field.description, HINTS[field.kind]].filter(Boolean).join(' ')}
+        </p>
+      )}
+      {error && (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,192 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { ApiError, api, errorText } from '../../api/client.ts';
+import type { Monitor } from '../../api/types.ts';
+import { monitorKinds } from '../../forms/config-schema.ts';
+import { writeFields } from '../../forms/form-values.ts';
+import type { SchemaError } from '../../forms/json-schema.ts';
+import { commonKeys, type Field, fieldsOf } from '../../forms/schema-fields.ts';
+import { Link, navigate } from '../../router.tsx';
+import type { PageProps } from '../registry.ts';
+import { CheckNow } from './check-now.tsx';
+import { FieldInput } from './field-input.tsx';
+import { SecretOnce } from './secret-once.tsx';
+import { useSchemaForm } from './use-schema-form.ts';
+import './forms.css';
+
+const KINDS = [...monitorKinds.keys()];
+const COMMON = commonKeys(monitorKinds.values());
+const FIRST = ['name', 'target'];
+
+/** The kind's fields, split into what every monitor has and what this kind adds. */
+function fieldsFor(kind: string): { general: Field[]; specific: Field[]; all: Field[] } {
+  const schema = monitorKinds.get(kind);
+  if (!schema) return { general: [], specific: [], all: [] };
+  const all = fieldsOf(schema, '', ['kind']);
+  const rank = (f: Field) => (FIRST.includes(f.name) ? FIRST.indexOf(f.name) : FIRST.length);
+  const general = all
+    .filter((f) => COMMON.has(f.name) || f.name === 'target')
+    .sort((a, b) => rank(a) - rank(b));
+  const specific = all.filter((f) => !general.includes(f));
+  return { general, specific, all };
+}
+
+/** The API shows stored secrets as ***; sending that back would store it, so the user retypes them. */
+function noHiddenSecrets(body: unknown, path = ''): SchemaError[] {
+  if (body === '***') return [{ path, message: 'is a hidden secret: type it again, or a ${NAME} reference' }];
+  if (body && typeof body === 'object')
+    return Object.entries(body).flatMap(([k, v]) => noHiddenSecrets(v, path ? `${path}.${k}` : k));
+  return [];
+}
+
+/** `/monitors/new` and `/monitors/:id/edit`: every kind's options, from the service's schema. */
+export function MonitorFormPage({ params }: PageProps) {
+  const id = params.id;
+  const [kind, setKind] = useState('mcp');
+  const [monitor, setMonitor] = useState<Monitor>();
+  const [loadError, setLoadError] = useState<string>();
+  const [readOnly, setReadOnly] = useState<string | null>(null);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<{ id: number; token: string }>();
+  const { general, specific, all } = useMemo(() => fieldsFor(kind), [kind]);
+  const form = useSchemaForm(monitorKinds.get(kind), all, { kind }, id ? noHiddenSecrets : undefined);
+
+  useEffect(() => {
+    if (!id) {
+      form.reset({});
+      return;
+    }
+    api<{ monitor: Monitor; config: Record<string, unknown> | null }>(`/monitors/${id}`).then(
+      ({ monitor: m, config }) => {
+        setMonitor(m);
+        setKind(m.kind);
+        setReadOnly(m.readOnly ?? (m.source === 'file' ? 'This monitor is defined in mcpwatch.yaml.' : null));
+        form.reset(writeFields(fieldsFor(m.kind).all, config ?? {}));
+      },
+      (e) => setLoadError(errorText(e)),
+    );
+  }, [id]);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (readOnly || !form.check()) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      if (id) {
+        await api(`/monitors/${id}`, { method: 'PUT', body: form.body });
+        navigate(`/monitors/${id}`);
+        return;
+      }
+      const answer = await api<{ monitor: Monitor; heartbeatToken?: string }>('/monitors', {
+        method: 'POST',
+        body: form.body,
+      });
+      if (answer.heartbeatToken) setCreated({ id: answer.monitor.id, token: answer.heartbeatToken });
+      else navigate(`/monitors/${answer.monitor.id}`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 403) setReadOnly(e.message);
+      else setError(form.refused(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (loadError) return <p class="page error-box">{loadError}</p>;
+  if (id && !monitor) return <p class="muted page">Loading…</p>;
+  if (created) {
+    return (
+      <section class="page">
+        <h1>Monitor created</h1>
+        <SecretOnce
+          label="Ping URL:"
+          value={`${window.location.origin}/hb/${created.token}`}
+          testId="heartbeat-token"
+        />
+        <p>
+          <Link href={`/monitors/${created.id}`} class="button primary">
+            Open the monitor
+          </Link>
+        </p>
+      </section>
+    );
+  }
+  const disabled = busy || readOnly !== null;
+  return (
+    <section class="page">
+      <h1>{id ? `Edit ${monitor?.name ?? 'monitor'}` : 'New monitor'}</h1>
+      {readOnly && (
+        <p class="notice" role="status" data-testid="read-only">
+          {readOnly} It cannot be changed here.
+        </p>
+      )}
+      <form class="form" onSubmit={submit} noValidate>
+        <fieldset>
+          <legend>Monitor</legend>
+          <div class="field">
+            <label for="f-kind">Kind *</label>
+            <select
+              id="f-kind"
+              name="kind"
+              value={kind}
+              disabled={disabled || id !== undefined}
+              onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value)}
+            >
+              {KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {k}
+                </option>
+              ))}
+            </select>
+          </div>
+          {general.map((field) => (
+            <FieldInput
+              key={field.name}
+              field={field}
+              raw={form.raw}
+              errors={form.errors}
+              disabled={disabled}
+              onChange={form.change}
+            />
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>{kind} options</legend>
+          {specific.map((field) => (
+            <FieldInput
+              key={field.name}
+              field={field}
+              raw={form.raw}
+              errors={form.errors}
+              disabled={disabled}
+              onChange={form.change}
+            />
+          ))}
+        </fieldset>
+        <div aria-live="assertive">
+          {error && (
+            <p class="error-box" role="alert">
+              {error}
+            </p>
+          )}
+          {form.errors.size > 0 && (
+            <p class="field-error" data-testid="form-errors">
+              {form.errors.size === 1
+                ? 'One field needs attention.'
+                : `${form.errors.size} fields need attention.`}
+            </p>
+          )}
+        </div>
+        <div class="form-actions">
+          <button type="submit" class="primary" disabled={disabled}>
+            {busy ? 'Saving…' : id ? 'Save' : 'Create monitor'}
+          </button>
+          <Link href={id ? `/monitors/${id}` : '/'} class="button">
+            Cancel
+          </Link>
+        </div>
+      </form>
+      {id && kind !== 'heartbeat' && <CheckNow id={id} />}
+    </section>
+  );
+}
