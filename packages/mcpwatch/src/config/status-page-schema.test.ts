@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './load-config.js';
 
@@ -47,5 +48,16 @@ describe('statusPages in mcpwatch.yaml', () => {
   it('refuses two pages with one slug', () => {
     const page = '  - { slug: a, title: A, items: [{ monitor: m }] }\n';
     expect(() => load(`statusPages:\n${page}${page}`)).toThrow(/already the slug of statusPages\[0\]/);
+  });
+
+  it('loads the example of docs/status-pages.md', async () => {
+    const text = await readFile(new URL('../../../../docs/status-pages.md', import.meta.url), 'utf8');
+    const block = /```yaml\n([\s\S]*?)```/.exec(text)?.[1] ?? '';
+    const config = load(block);
+    expect(config.statusPages[0]).toMatchObject({
+      slug: 'acme',
+      showLatency: true,
+      domain: 'status.acme.dev',
+    });
   });
 });

@@ -290,6 +290,25 @@ describe('status pages through the API', () => {
     ).toBe(409);
   });
 
+  it('lets a viewer read and only an editor write', async () => {
+    expect(
+      (await api('POST', '/api/v1/users', { name: 'vera', password: 'viewer password 1', role: 'viewer' }))
+        .status,
+    ).toBe(201);
+    const viewer = await loginCookie(server.url, 'viewer password 1', 'vera');
+    const as = (method: string, url: string, body?: unknown) =>
+      callApi(server.url, viewer, method, url, body);
+    expect((await as('GET', '/api/v1/status-pages')).status).toBe(200);
+    expect((await as('GET', '/api/v1/maintenance')).status).toBe(200);
+    const page = { slug: 'mine', title: 't', items: [{ monitor: 'db' }] };
+    expect((await as('POST', '/api/v1/status-pages', page)).status).toBe(403);
+    const window = { name: 'w', start: '2030-01-01T00:00:00Z', end: '2030-01-01T01:00:00Z' };
+    expect((await as('POST', '/api/v1/maintenance', window)).status).toBe(403);
+    expect(
+      (await as('POST', '/api/v1/incidents/1/updates', { status: 'identified', message: 'x' })).status,
+    ).toBe(403);
+  });
+
   it('names the field of a bad page', async () => {
     const cases: [unknown, string][] = [
       [{ slug: 'Bad Slug', title: 't', items: [{ monitor: 'db' }] }, 'slug'],
