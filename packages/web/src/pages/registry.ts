@@ -27,6 +27,10 @@ const monitorForm = () => import('./edit/monitor-form-page.tsx').then((m) => m.M
 export const pageRoutes: PageRoute[] = [
   { pattern: '/monitors/new', title: 'New monitor', load: monitorForm },
   { pattern: '/monitors/:id/edit', title: 'Edit monitor', load: monitorForm },
-  { pattern: '/import', title: 'Import', load: notYet },
+  {
+    pattern: '/import',
+    title: 'Import',
+    load: () => import('./import/import-page.tsx').then((m) => m.ImportPage),
+  },
   { pattern: '/settings/*', title: 'Settings', load: notYet },
 ];
