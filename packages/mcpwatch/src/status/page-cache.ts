@@ -6,7 +6,8 @@ import { renderHtml } from './render-html.js';
 /** A page built once and served many times: its data, its HTML and that HTML gzipped. */
 export interface BuiltPage {
   data: PublicPage;
-  json: string;
+  json: Buffer;
+  jsonGzip: Buffer;
   html: Buffer;
   htmlGzip: Buffer;
   /** The monitors it shows: an event of one of them makes it stale. */
@@ -71,9 +72,11 @@ export class PageCache {
     const now = this.now();
     const data = await buildPublicPage(page, this.sources, now);
     const html = Buffer.from(renderHtml(data, `/status/${page.slug}/feed.atom`));
+    const json = Buffer.from(JSON.stringify(data));
     const value: BuiltPage = {
       data,
-      json: JSON.stringify(data),
+      json,
+      jsonGzip: gzipSync(json, { level: 6 }),
       html,
       htmlGzip: gzipSync(html, { level: 6 }),
       monitorIds: new Set(this.sources.memberIds(page)),

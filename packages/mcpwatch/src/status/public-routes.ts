@@ -48,16 +48,20 @@ export function publicStatusRoutes(app: FastifyInstance, docs: RouteDoc[], deps:
     return { entry, page: await cache.get(entry.page) };
   };
 
-  const sendHtml = (request: FastifyRequest, reply: FastifyReply, page: BuiltPage) => {
+  /** A built body, gzipped when the client takes it (pages are kept in both forms). */
+  const sendBuilt = (request: FastifyRequest, reply: FastifyReply, plain: Buffer, gzipped: Buffer) => {
     const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+    reply.header('cache-control', 'public, max-age=10').header('vary', 'accept-encoding');
+    if (gzip) reply.header('content-encoding', 'gzip');
+    return reply.send(gzip ? gzipped : plain);
+  };
+
+  const sendHtml = (request: FastifyRequest, reply: FastifyReply, page: BuiltPage) => {
     reply
       .type('text/html; charset=utf-8')
-      .header('cache-control', 'public, max-age=10')
       .header('content-security-policy', CSP)
-      .header('x-content-type-options', 'nosniff')
-      .header('vary', 'accept-encoding');
-    if (gzip) reply.header('content-encoding', 'gzip');
-    return reply.send(gzip ? page.htmlGzip : page.html);
+      .header('x-content-type-options', 'nosniff');
+    return sendBuilt(request, reply, page.html, page.htmlGzip);
   };
 
   const sendFeed = (request: FastifyRequest, reply: FastifyReply, page: BuiltPage, path: string) => {
@@ -116,11 +120,8 @@ export function publicStatusRoutes(app: FastifyInstance, docs: RouteDoc[], deps:
       const slug = json ? (params.slug as string).slice(0, -'.json'.length) : (params.slug as string);
       const { page } = await built(slug);
       if (!json) return sendHtml(request, reply, page);
-      return reply
-        .type('application/json; charset=utf-8')
-        .header('cache-control', 'public, max-age=10')
-        .header('access-control-allow-origin', '*')
-        .send(page.json);
+      reply.type('application/json; charset=utf-8').header('access-control-allow-origin', '*');
+      return sendBuilt(request, reply, page.json, page.jsonGzip);
     },
   });
 
