@@ -20,3 +20,13 @@ export const channelTypes: Map<string, JsonSchema> = branchesOf(
   root.properties.channels.additionalProperties,
   'type',
 );
+
+/** A maintenance window, as both the file and `POST /api/v1/maintenance` take it. */
+export const maintenanceSchema: JsonSchema = (
+  root as unknown as { properties: Record<string, { items: JsonSchema }> }
+).properties.maintenance?.items as JsonSchema;
+
+/** A status page, as both the file and `POST /api/v1/status-pages` take it. */
+export const statusPageSchema: JsonSchema = (
+  root as unknown as { properties: Record<string, { items: JsonSchema }> }
+).properties.statusPages?.items as JsonSchema;

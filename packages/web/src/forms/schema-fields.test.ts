@@ -5,8 +5,8 @@ import { type JsonSchema, validate } from './json-schema.ts';
 import { branchesOf, commonKeys, fieldsOf, labelOf } from './schema-fields.ts';
 
 // The real schema the service writes, so a change there that the form cannot show fails here.
-const monitors = (configSchema as unknown as { properties: { monitors: { items: JsonSchema } } }).properties.monitors
-  .items;
+const monitors = (configSchema as unknown as { properties: { monitors: { items: JsonSchema } } }).properties
+  .monitors.items;
 const kinds = branchesOf(monitors, 'kind');
 
 describe('fields from the monitor schema', () => {

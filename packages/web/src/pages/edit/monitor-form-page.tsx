@@ -3,7 +3,7 @@ import { ApiError, api, errorText } from '../../api/client.ts';
 import type { Monitor } from '../../api/types.ts';
 import { monitorKinds } from '../../forms/config-schema.ts';
 import { writeFields } from '../../forms/form-values.ts';
-import type { SchemaError } from '../../forms/json-schema.ts';
+import { noHiddenSecrets } from '../../forms/hidden-secrets.ts';
 import { commonKeys, type Field, fieldsOf } from '../../forms/schema-fields.ts';
 import { Link, navigate } from '../../router.tsx';
 import type { PageProps } from '../registry.ts';
@@ -28,14 +28,6 @@ function fieldsFor(kind: string): { general: Field[]; specific: Field[]; all: Fi
     .sort((a, b) => rank(a) - rank(b));
   const specific = all.filter((f) => !general.includes(f));
   return { general, specific, all };
-}
-
-/** The API shows stored secrets as ***; sending that back would store it, so the user retypes them. */
-function noHiddenSecrets(body: unknown, path = ''): SchemaError[] {
-  if (body === '***') return [{ path, message: 'is a hidden secret: type it again, or a ${NAME} reference' }];
-  if (body && typeof body === 'object')
-    return Object.entries(body).flatMap(([k, v]) => noHiddenSecrets(v, path ? `${path}.${k}` : k));
-  return [];
 }
 
 /** `/monitors/new` and `/monitors/:id/edit`: every kind's options, from the service's schema. */

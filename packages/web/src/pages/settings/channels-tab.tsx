@@ -1,0 +1,186 @@
+import { useMemo, useState } from 'preact/hooks';
+import { api, errorText } from '../../api/client.ts';
+import { channelTypes } from '../../forms/config-schema.ts';
+import { fieldsOf } from '../../forms/schema-fields.ts';
+import { SchemaForm } from './schema-form.tsx';
+import { useList } from './use-list.ts';
+
+interface Channel {
+  name: string;
+  type: string;
+  source: 'file' | 'api';
+  config: Record<string, unknown>;
+}
+
+interface Delivery {
+  ok: boolean;
+  permanent?: boolean;
+  status?: number;
+  error?: string;
+  [key: string]: unknown;
+}
+
+const TYPES = [...channelTypes.keys()];
+const NAME_FIELD = fieldsOf({
+  type: 'object',
+  properties: { name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' } },
+  required: ['name'],
+});
+
+function testText(d: Delivery): string {
+  if (d.ok) return `Sent${d.status ? ` (HTTP ${d.status})` : ''}.`;
+  return `Not sent: ${d.error ?? 'the provider refused it'}${d.permanent ? ' (permanent)' : ''}`;
+}
+
+/** One channel's form: the type picks the provider's settings, each from its schema. */
+function ChannelForm({ editing, onDone }: { editing?: Channel; onDone: () => void }) {
+  const [type, setType] = useState(editing?.type ?? TYPES[0] ?? 'webhook');
+  const fields = useMemo(() => {
+    const own = fieldsOf(channelTypes.get(type) ?? {}, '', ['type']);
+    return editing ? own : [...NAME_FIELD, ...own];
+  }, [type, editing]);
+  const schema = channelTypes.get(type);
+  const withName = useMemo(
+    () =>
+      schema && {
+        ...schema,
+        properties: { ...schema.properties, name: NAME_FIELD[0]?.schema ?? {} },
+        required: [...(schema.required ?? []), ...(editing ? [] : ['name'])],
+      },
+    [schema, editing],
+  );
+  const submit = async (body: Record<string, unknown>) => {
+    if (editing) await api(`/channels/${encodeURIComponent(editing.name)}`, { method: 'PUT', body });
+    else await api('/channels', { method: 'POST', body });
+    onDone();
+  };
+  return (
+    <SchemaForm
+      legend={editing ? `Edit ${editing.name}` : 'New channel'}
+      schema={withName}
+      fields={fields}
+      fixed={{ type }}
+      initial={editing?.config}
+      submitLabel={editing ? 'Save channel' : 'Create channel'}
+      onSubmit={submit}
+      onCancel={onDone}
+    >
+      <div class="field">
+        <label for="f-type">Type *</label>
+        <select
+          id="f-type"
+          name="type"
+          value={type}
+          disabled={editing !== undefined}
+          onChange={(e) => setType((e.currentTarget as HTMLSelectElement).value)}
+        >
+          {TYPES.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+        <p class="hint">Secrets as {'${NAME}'}: the service reads them from its environment.</p>
+      </div>
+    </SchemaForm>
+  );
+}
+
+/** Notification channels: those of mcpwatch.yaml read-only, the API's editable; each can send a test. */
+export function ChannelsTab() {
+  const { items, error, reload } = useList<Channel>('/channels', 'channels');
+  const [form, setForm] = useState<{ editing?: Channel } | null>(null);
+  const [tests, setTests] = useState<Record<string, string>>({});
+  const [actionError, setActionError] = useState<string>();
+
+  const test = async (name: string) => {
+    setTests((t) => ({ ...t, [name]: 'Sending…' }));
+    try {
+      const { delivery } = await api<{ delivery: Delivery }>(`/channels/${encodeURIComponent(name)}/test`, {
+        method: 'POST',
+      });
+      setTests((t) => ({ ...t, [name]: testText(delivery) }));
+    } catch (e) {
+      setTests((t) => ({ ...t, [name]: errorText(e) }));
+    }
+  };
+  const remove = async (name: string) => {
+    if (!window.confirm(`Delete the channel "${name}"? Its queued notifications will not be sent.`)) return;
+    try {
+      await api(`/channels/${encodeURIComponent(name)}`, { method: 'DELETE' });
+      reload();
+    } catch (e) {
+      setActionError(errorText(e));
+    }
+  };
+  const done = () => {
+    setForm(null);
+    reload();
+  };
+
+  return (
+    <div>
+      <h2>Notification channels</h2>
+      {error && <p class="error-box">{error}</p>}
+      <div aria-live="polite">{actionError && <p class="error-box">{actionError}</p>}</div>
+      {items && items.length === 0 && <p class="muted">No channels yet.</p>}
+      {items && items.length > 0 && (
+        <div class="table-wrap">
+          <table class="table" data-testid="channels">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Type</th>
+                <th scope="col">Settings</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((c) => (
+                <tr key={c.name} data-name={c.name}>
+                  <td>
+                    {c.name}
+                    {c.source === 'file' && <span class="tag">mcpwatch.yaml, read-only</span>}
+                  </td>
+                  <td>{c.type}</td>
+                  <td>
+                    <code>{JSON.stringify(c.config)}</code>
+                  </td>
+                  <td>
+                    <div class="form-actions">
+                      <button type="button" data-testid="channel-test" onClick={() => test(c.name)}>
+                        Send test
+                      </button>
+                      {c.source === 'api' && (
+                        <>
+                          <button type="button" onClick={() => setForm({ editing: c })}>
+                            Edit
+                          </button>
+                          <button type="button" onClick={() => remove(c.name)}>
+                            Delete
+                          </button>
+                        </>
+                      )}
+                    </div>
+                    <p aria-live="polite" data-testid="channel-test-result">
+                      {tests[c.name]}
+                    </p>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {form ? (
+        <ChannelForm key={form.editing?.name ?? 'new'} editing={form.editing} onDone={done} />
+      ) : (
+        <p>
+          <button type="button" class="primary" onClick={() => setForm({})}>
+            New channel
+          </button>
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,146 @@
+import { useMemo, useState } from 'preact/hooks';
+import { api, errorText } from '../../api/client.ts';
+import { statusPageSchema } from '../../forms/config-schema.ts';
+import { fieldsOf } from '../../forms/schema-fields.ts';
+import { SchemaForm } from './schema-form.tsx';
+import { useList } from './use-list.ts';
+
+interface StatusPage {
+  slug: string;
+  title: string;
+  description?: string;
+  items: { monitor?: string; group?: string; publicName?: string }[];
+  showReasons: boolean;
+  showLatency: boolean;
+  showTargets: boolean;
+  domain?: string;
+  source: 'file' | 'api';
+  readOnly: string | null;
+  url: string;
+  warnings: string[];
+}
+
+function definition(page: StatusPage): Record<string, unknown> {
+  const { source: _s, readOnly: _r, url: _u, warnings: _w, ...rest } = page;
+  return rest;
+}
+
+/** Status pages: slug, title, the services shown under their public names, what is shown, a domain. */
+export function StatusPagesTab() {
+  const { items, error, reload } = useList<StatusPage>('/status-pages', 'pages');
+  const [form, setForm] = useState<{ editing?: StatusPage } | null>(null);
+  const [actionError, setActionError] = useState<string>();
+  const allFields = useMemo(() => fieldsOf(statusPageSchema), []);
+  // A page's slug is its address: it is chosen once, when the page is created.
+  const fields = useMemo(
+    () => (form?.editing ? allFields.filter((f) => f.name !== 'slug') : allFields),
+    [form, allFields],
+  );
+  const initial = useMemo(() => (form?.editing ? definition(form.editing) : undefined), [form]);
+
+  const submit = async (body: Record<string, unknown>) => {
+    if (form?.editing) {
+      await api(`/status-pages/${encodeURIComponent(form.editing.slug)}`, {
+        method: 'PUT',
+        body: { ...body, slug: form.editing.slug },
+      });
+    } else await api('/status-pages', { method: 'POST', body });
+    setForm(null);
+    reload();
+  };
+  const remove = async (page: StatusPage) => {
+    if (!window.confirm(`Delete the status page "${page.title}"? Its address stops answering.`)) return;
+    try {
+      await api(`/status-pages/${encodeURIComponent(page.slug)}`, { method: 'DELETE' });
+      reload();
+    } catch (e) {
+      setActionError(errorText(e));
+    }
+  };
+
+  return (
+    <div>
+      <h2>Status pages</h2>
+      {error && <p class="error-box">{error}</p>}
+      <div aria-live="polite">{actionError && <p class="error-box">{actionError}</p>}</div>
+      {items && items.length === 0 && <p class="muted">No status pages yet.</p>}
+      {items && items.length > 0 && (
+        <div class="table-wrap">
+          <table class="table" data-testid="status-pages">
+            <thead>
+              <tr>
+                <th scope="col">Page</th>
+                <th scope="col">Services</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((page) => (
+                <tr key={page.slug}>
+                  <td>
+                    <a href={page.url} target="_blank" rel="noopener">
+                      {page.title}
+                    </a>{' '}
+                    <span class="muted">{page.url}</span>
+                    {page.domain && <span class="tag">{page.domain}</span>}
+                    {page.readOnly && <span class="tag">{page.readOnly}</span>}
+                    {page.warnings.map((w) => (
+                      <p key={w} class="hint muted">
+                        {w}
+                      </p>
+                    ))}
+                  </td>
+                  <td>
+                    {page.items
+                      .map(
+                        (i) =>
+                          `${i.publicName ?? i.monitor ?? i.group}${i.publicName ? ` (${i.monitor ?? i.group})` : ''}`,
+                      )
+                      .join(', ')}
+                  </td>
+                  <td>
+                    {page.source === 'api' && (
+                      <div class="form-actions">
+                        <button type="button" onClick={() => setForm({ editing: page })}>
+                          Edit
+                        </button>
+                        <button type="button" onClick={() => remove(page)}>
+                          Delete
+                        </button>
+                      </div>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {form ? (
+        <SchemaForm
+          key={form.editing?.slug ?? 'new'}
+          legend={form.editing ? `Edit ${form.editing.title}` : 'New status page'}
+          schema={statusPageSchema}
+          fields={fields}
+          fixed={form.editing ? { slug: form.editing.slug } : {}}
+          initial={initial}
+          submitLabel={form.editing ? 'Save page' : 'Create page'}
+          onSubmit={submit}
+          onCancel={() => setForm(null)}
+        >
+          <p class="hint muted">
+            Items: a JSON list such as [{'{'}"monitor": "api", "publicName": "Public API"{'}'}, {'{'}"group":
+            "Search"
+            {'}'}].
+          </p>
+        </SchemaForm>
+      ) : (
+        <p>
+          <button type="button" class="primary" onClick={() => setForm({})}>
+            New status page
+          </button>
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+import { useState } from 'preact/hooks';
+import { api, errorText } from '../../api/client.ts';
+import { formatTime } from '../../lib/format.ts';
+import { SecretOnce } from '../edit/secret-once.tsx';
+import { useList } from './use-list.ts';
+
+interface Token {
+  id: number;
+  name: string;
+  scope: 'read' | 'write';
+  createdAt: number;
+  lastUsedAt: number | null;
+  expiresAt: number | null;
+  userName?: string;
+}
+
+/** API tokens: create one with a scope (its secret shown once), revoke one. */
+export function TokensTab() {
+  const { items, error, reload } = useList<Token>('/tokens', 'tokens');
+  const [secret, setSecret] = useState<string>();
+  const [message, setMessage] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const create = async (event: Event) => {
+    event.preventDefault();
+    const formEl = event.currentTarget as HTMLFormElement;
+    const form = new FormData(formEl);
+    const days = String(form.get('expiresInDays') ?? '').trim();
+    setBusy(true);
+    setMessage(undefined);
+    setSecret(undefined);
+    try {
+      const answer = await api<{ secret: string }>('/tokens', {
+        method: 'POST',
+        body: {
+          name: String(form.get('name') ?? ''),
+          scope: String(form.get('scope') ?? 'read'),
+          ...(days ? { expiresInDays: Number(days) } : {}),
+        },
+      });
+      setSecret(answer.secret);
+      formEl.reset();
+      reload();
+    } catch (e) {
+      setMessage(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const revoke = async (token: Token) => {
+    if (!window.confirm(`Revoke the token "${token.name}"? Whatever uses it stops working.`)) return;
+    try {
+      await api(`/tokens/${token.id}`, { method: 'DELETE' });
+      reload();
+    } catch (e) {
+      setMessage(errorText(e));
+    }
+  };
+
+  return (
+    <div>
+      <h2>API tokens</h2>
+      <p class="muted">
+        Send one as <code>Authorization: Bearer mcpw_…</code>. A read token can only read; a write token can
+        do what its owner can.
+      </p>
+      {error && <p class="error-box">{error}</p>}
+      <div aria-live="polite">
+        {message && (
+          <p class="error-box" role="alert">
+            {message}
+          </p>
+        )}
+        {secret && <SecretOnce label="The new token:" value={secret} testId="token-secret" />}
+      </div>
+      {items && items.length === 0 && <p class="muted">No tokens yet.</p>}
+      {items && items.length > 0 && (
+        <div class="table-wrap">
+          <table class="table" data-testid="tokens">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Scope</th>
+                <th scope="col">Owner</th>
+                <th scope="col">Last used</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((t) => (
+                <tr key={t.id}>
+                  <td>{t.name}</td>
+                  <td>{t.scope}</td>
+                  <td>{t.userName ?? ''}</td>
+                  <td>{t.lastUsedAt ? formatTime(t.lastUsedAt) : 'never'}</td>
+                  <td>{t.expiresAt ? formatTime(t.expiresAt) : 'never'}</td>
+                  <td>
+                    <button type="button" onClick={() => revoke(t)}>
+                      Revoke
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <form class="form" onSubmit={create}>
+        <fieldset>
+          <legend>Create a token</legend>
+          <div class="field">
+            <label for="token-name">Name *</label>
+            <input id="token-name" name="name" required maxLength={100} autocomplete="off" />
+          </div>
+          <div class="field">
+            <label for="token-scope">Scope</label>
+            <select id="token-scope" name="scope">
+              <option value="read">read</option>
+              <option value="write">write</option>
+            </select>
+          </div>
+          <div class="field">
+            <label for="token-days">Expires in (days)</label>
+            <input
+              id="token-days"
+              name="expiresInDays"
+              type="number"
+              min={1}
+              max={3650}
+              placeholder="never"
+            />
+          </div>
+        </fieldset>
+        <div class="form-actions">
+          <button type="submit" class="primary" disabled={busy}>
+            Create token
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
