@@ -70,9 +70,7 @@ function service(s: PublicService): string {
   ].filter(Boolean);
   return `<li class="svc"><div class="row"><strong>${e(s.name)}</strong><span class="st ${s.status}">${SERVICE[s.status]}</span></div>${
     extra.length ? `<small>${extra.join(' · ')}</small>` : ''
-  }${bars(s.bars, `${s.name}: ${percent(s.uptime['90d'])} uptime over 90 days`)}<div class="meta"><span>90 days ago</span><span>${percent(
-    s.uptime['90d'],
-  )} uptime</span><span>Today</span></div></li>`;
+  }${bars(s.bars, `${s.name}: ${percent(s.uptime['90d'])} uptime over 90 days`)}<div class="meta"><span>90 days ago</span><span>${s.uptime['90d'] === null ? 'no data' : `${percent(s.uptime['90d'])} uptime`}</span><span>Today</span></div></li>`;
 }
 
 const time = (at: string) => `<time datetime="${at}">${at.slice(0, 16).replace('T', ' ')} UTC</time>`;
