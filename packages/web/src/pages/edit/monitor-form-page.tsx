@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, api, errorText } from '../../api/client.ts';
 import type { Monitor } from '../../api/types.ts';
 import { monitorKinds } from '../../forms/config-schema.ts';
-import { writeFields } from '../../forms/form-values.ts';
+import { type RawValues, writeFields } from '../../forms/form-values.ts';
 import { noHiddenSecrets } from '../../forms/hidden-secrets.ts';
 import { commonKeys, type Field, fieldsOf } from '../../forms/schema-fields.ts';
 import { Link, navigate } from '../../router.tsx';
@@ -15,19 +15,33 @@ import './forms.css';
 
 const KINDS = [...monitorKinds.keys()];
 const COMMON = commonKeys(monitorKinds.values());
-const FIRST = ['name', 'target'];
+/** Shown first, in this order, when the kind has them; the other shared options are under "Alerts". */
+const BASIC = ['name', 'target', 'intervalSec', 'group', 'tags', 'enabled'];
 
-/** The kind's fields, split into what every monitor has and what this kind adds. */
-function fieldsFor(kind: string): { general: Field[]; specific: Field[]; all: Field[] } {
+interface KindFields {
+  basic: Field[];
+  specific: Field[];
+  alerts: Field[];
+  all: Field[];
+}
+
+/** The kind's fields: the basics, what this kind adds, and the alerting options every kind shares. */
+function fieldsFor(kind: string): KindFields {
   const schema = monitorKinds.get(kind);
-  if (!schema) return { general: [], specific: [], all: [] };
+  if (!schema) return { basic: [], specific: [], alerts: [], all: [] };
   const all = fieldsOf(schema, '', ['kind']);
-  const rank = (f: Field) => (FIRST.includes(f.name) ? FIRST.indexOf(f.name) : FIRST.length);
-  const general = all
-    .filter((f) => COMMON.has(f.name) || f.name === 'target')
-    .sort((a, b) => rank(a) - rank(b));
-  const specific = all.filter((f) => !general.includes(f));
-  return { general, specific, all };
+  const basic = all
+    .filter((f) => BASIC.includes(f.name))
+    .sort((a, b) => BASIC.indexOf(a.name) - BASIC.indexOf(b.name));
+  const alerts = all.filter((f) => COMMON.has(f.name) && !basic.includes(f));
+  const specific = all.filter((f) => !basic.includes(f) && !alerts.includes(f));
+  return { basic, specific, alerts, all };
+}
+
+function hasValue(raw: RawValues, name: string): boolean {
+  return Object.entries(raw).some(
+    ([key, value]) => (key === name || key.startsWith(`${name}.`)) && value !== '' && value !== undefined,
+  );
 }
 
 /** `/monitors/new` and `/monitors/:id/edit`: every kind's options, from the service's schema. */
@@ -40,7 +54,7 @@ export function MonitorFormPage({ params }: PageProps) {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<{ id: number; token: string }>();
-  const { general, specific, all } = useMemo(() => fieldsFor(kind), [kind]);
+  const { basic, specific, alerts, all } = useMemo(() => fieldsFor(kind), [kind]);
   const form = useSchemaForm(monitorKinds.get(kind), all, { kind }, id ? noHiddenSecrets : undefined);
 
   useEffect(() => {
@@ -131,7 +145,7 @@ export function MonitorFormPage({ params }: PageProps) {
               ))}
             </select>
           </div>
-          {general.map((field) => (
+          {basic.map((field) => (
             <FieldInput
               key={field.name}
               field={field}
@@ -154,6 +168,25 @@ export function MonitorFormPage({ params }: PageProps) {
               onChange={form.change}
             />
           ))}
+        </fieldset>
+        <fieldset>
+          {/* Closed unless something in it is set or wrong, so a phone shows the basics first. */}
+          <details
+            class="options"
+            open={alerts.some((f) => form.errors.has(f.name) || hasValue(form.raw, f.name)) || undefined}
+          >
+            <summary>Alerts</summary>
+            {alerts.map((field) => (
+              <FieldInput
+                key={field.name}
+                field={field}
+                raw={form.raw}
+                errors={form.errors}
+                disabled={disabled}
+                onChange={form.change}
+              />
+            ))}
+          </details>
         </fieldset>
         <div aria-live="assertive">
           {error && (

@@ -10,6 +10,10 @@ import {
 import { type JsonSchema, type SchemaError, validate } from '../../forms/json-schema.ts';
 import type { Field } from '../../forms/schema-fields.ts';
 
+function focusInput(name: string): void {
+  (document.querySelector(`[name="${CSS.escape(name)}"]`) as HTMLElement | null)?.focus();
+}
+
 export interface SchemaForm {
   raw: RawValues;
   body: Record<string, unknown>;
@@ -69,7 +73,8 @@ export function useSchemaForm(
       setServer(undefined);
       const first = [...allErrors.keys()][0];
       if (first === undefined) return true;
-      if (first) (document.querySelector(`[name="${CSS.escape(first)}"]`) as HTMLElement | null)?.focus();
+      // After the render that shows the errors (and opens a closed section holding the input).
+      if (first) setTimeout(() => focusInput(first));
       return false;
     },
     refused: (error) => {
@@ -78,7 +83,7 @@ export function useSchemaForm(
         // The service's message starts with the field's path ("target: give an http(s) URL…").
         const message = error.message.replace(/^[\w.]+:\s*/, '');
         setServer({ name: field, message });
-        (document.querySelector(`[name="${CSS.escape(field)}"]`) as HTMLElement | null)?.focus();
+        setTimeout(() => focusInput(field));
         return undefined;
       }
       return error instanceof Error ? error.message : String(error);

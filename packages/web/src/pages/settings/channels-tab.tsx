@@ -144,7 +144,12 @@ export function ChannelsTab() {
                   </td>
                   <td>{c.type}</td>
                   <td>
-                    <code>{JSON.stringify(c.config)}</code>
+                    {Object.entries(c.config).map(([key, value]) => (
+                      <div key={key}>
+                        <span class="muted">{key}</span>{' '}
+                        <code>{typeof value === 'string' ? value : JSON.stringify(value)}</code>
+                      </div>
+                    ))}
                   </td>
                   <td>
                     <div class="form-actions">
