@@ -36,7 +36,7 @@ export function FirstRun() {
         <p class="muted">Nobody can sign in yet. Create the first user: an admin.</p>
         <label>
           User name
-          <input name="name" autocomplete="username" required autofocus value="admin" />
+          <input name="name" autocomplete="username" required autofocus defaultValue="admin" />
         </label>
         <label>
           Password (at least 8 characters)
