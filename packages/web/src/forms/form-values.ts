@@ -1,5 +1,5 @@
 import type { SchemaError } from './json-schema.ts';
-import type { Field } from './schema-fields.ts';
+import { type Field, rowFields } from './schema-fields.ts';
 
 /**
  * What the inputs hold, by field name: text for most, a boolean for checkboxes. A union's chosen
@@ -8,6 +8,13 @@ import type { Field } from './schema-fields.ts';
 export type RawValues = Record<string, string | boolean | undefined>;
 
 export const variantKey = (name: string) => `${name}@variant`;
+
+/** How many rows a `rows` field has. */
+export const rowsKey = (name: string) => `${name}@rows`;
+
+export function rowCount(raw: RawValues, name: string): number {
+  return Number(raw[rowsKey(name)] ?? 0) || 0;
+}
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
@@ -82,6 +89,14 @@ function readField(field: Field, raw: RawValues, errors: SchemaError[]): unknown
       const value = readFields(field.children ?? [], raw, errors);
       return Object.keys(value).length === 0 ? undefined : value;
     }
+    case 'rows': {
+      const rows: Record<string, unknown>[] = [];
+      for (let i = 0; i < rowCount(raw, field.name); i++) {
+        const row = readFields(rowFields(field, i), raw, errors);
+        if (Object.keys(row).length > 0) rows.push(row);
+      }
+      return rows.length === 0 ? undefined : rows;
+    }
     case 'union': {
       const variants = field.variants ?? [];
       const chosen = variants[Number(raw[variantKey(field.name)] ?? 0)] ?? variants[0];
@@ -128,6 +143,14 @@ function writeField(field: Field, value: unknown, raw: RawValues): void {
     case 'group':
       writeFields(field.children ?? [], (value as Record<string, unknown>) ?? {}, raw);
       return;
+    case 'rows': {
+      const rows = Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
+      raw[rowsKey(field.name)] = String(rows.length);
+      rows.forEach((row, i) => {
+        writeFields(rowFields(field, i), row, raw);
+      });
+      return;
+    }
     case 'union': {
       const variants = field.variants ?? [];
       const index = Math.max(

@@ -116,3 +116,35 @@ describe('inputs to a monitor and back', () => {
     });
   });
 });
+
+describe("a list of objects (a status page's items)", () => {
+  const page = (configSchema as unknown as { properties: { statusPages: { items: JsonSchema } } }).properties
+    .statusPages.items;
+  const fields = fieldsOf(page);
+  const items = fields.find((f) => f.name === 'items');
+  it('is one row of fields per entry', () => {
+    expect(items?.kind).toBe('rows');
+    expect(items?.children?.map((f) => f.name)).toEqual(['items.monitor', 'items.group', 'items.publicName']);
+  });
+  it('reads and writes rows, dropping empty ones', () => {
+    const raw = {
+      slug: 'public',
+      title: 'Public',
+      'items@rows': '3',
+      'items.0.monitor': 'api',
+      'items.0.publicName': 'Public API',
+      'items.1.monitor': '',
+      'items.2.group': 'search',
+    };
+    const value = readFields(fields, raw);
+    expect(value.items).toEqual([{ monitor: 'api', publicName: 'Public API' }, { group: 'search' }]);
+    expect(validate(page, value)).toEqual([]);
+    expect(writeFields(fields, value)).toMatchObject({
+      'items@rows': '2',
+      'items.0.monitor': 'api',
+      'items.1.group': 'search',
+    });
+    const none = readFields(fields, { slug: 'p', title: 'P', 'items@rows': '1' });
+    expect(errorsByField(validate(page, none), allNames(fields)).get('items')).toBe('is required');
+  });
+});

@@ -13,6 +13,7 @@ export type FieldKind =
   | 'map' // an object of strings (headers, env): one `name: value` per line
   | 'json' // anything else (tool arguments, templates, `equals`): JSON text
   | 'group' // an object with known properties: its own fields, named `parent.child`
+  | 'rows' // a list of such objects (a status page's items): one row of fields each, `parent.0.child`
   | 'union'; // anyOf a scalar and an object (a URL or a command): one variant at a time
 
 export interface Field {
@@ -57,7 +58,14 @@ const isScalar = (s: JsonSchema | undefined): boolean =>
   (s.type === 'string' ||
     s.type === 'number' ||
     s.type === 'integer' ||
-    (s.anyOf ?? []).every((v) => v.type === 'string' || v.type === 'integer' || v.type === 'number'));
+    (s.anyOf !== undefined &&
+      s.anyOf.every((v) => v.type === 'string' || v.type === 'integer' || v.type === 'number')));
+
+/** An object of scalar options only, which fits on one row. */
+const isFlatObject = (s: JsonSchema | undefined): boolean =>
+  s?.type === 'object' &&
+  s.properties !== undefined &&
+  Object.values(s.properties).every((p) => isScalar(p) || p.type === 'boolean' || p.enum !== undefined);
 
 function kindOf(schema: JsonSchema): FieldKind {
   const variants = schema.anyOf ?? schema.oneOf;
@@ -77,7 +85,8 @@ function kindOf(schema: JsonSchema): FieldKind {
     case 'boolean':
       return 'checkbox';
     case 'array':
-      return isScalar(schema.items) ? 'list' : 'json';
+      if (isScalar(schema.items)) return 'list';
+      return isFlatObject(schema.items) ? 'rows' : 'json';
     case 'object':
       if (schema.properties && schema.additionalProperties === false) return 'group';
       if (
@@ -102,6 +111,7 @@ export function fieldOf(name: string, schema: JsonSchema, required: boolean): Fi
   if (kind === 'text') field.inputType = schema.format === 'uri' ? 'url' : 'text';
   if (kind === 'select') field.options = (schema.enum ?? []).map(String);
   if (kind === 'group') field.children = fieldsOf(schema, name);
+  if (kind === 'rows') field.children = fieldsOf(schema.items ?? {}, name);
   if (kind === 'union') {
     field.variants = (schema.anyOf ?? schema.oneOf ?? []).map((variant) => ({
       ...fieldOf(name, { ...variant, description: undefined }, required),
@@ -140,4 +150,12 @@ export function commonKeys(branches: Iterable<JsonSchema>): Set<string> {
     common = common ? new Set([...common].filter((k) => keys.has(k))) : keys;
   }
   return common ?? new Set();
+}
+
+/** Row `index` of a `rows` field: its children named `parent.<index>.child`. */
+export function rowFields(field: Field, index: number): Field[] {
+  return (field.children ?? []).map((child) => ({
+    ...child,
+    name: `${field.name}.${index}.${child.name.slice(field.name.length + 1)}`,
+  }));
 }

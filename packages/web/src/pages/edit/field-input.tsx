@@ -1,5 +1,5 @@
-import { type RawValues, variantKey } from '../../forms/form-values.ts';
-import type { Field } from '../../forms/schema-fields.ts';
+import { type RawValues, rowCount, rowsKey, variantKey } from '../../forms/form-values.ts';
+import { type Field, rowFields } from '../../forms/schema-fields.ts';
 
 export interface FieldProps {
   field: Field;
@@ -56,6 +56,63 @@ export function FieldInput({ field, raw, errors, disabled, onChange }: FieldProp
             onChange={onChange}
           />
         ))}
+      </fieldset>
+    );
+  }
+  if (field.kind === 'rows') {
+    const count = rowCount(raw, field.name);
+    const remove = (index: number) => {
+      // Later rows move up one place, so the inputs keep matching the rows they show.
+      for (let i = index; i < count - 1; i++) {
+        for (const [from, to] of rowFields(field, i + 1).map(
+          (f, k) => [f, rowFields(field, i)[k]] as const,
+        )) {
+          if (to) onChange(to.name, raw[from.name] ?? (from.kind === 'checkbox' ? false : ''));
+        }
+      }
+      for (const f of rowFields(field, count - 1)) onChange(f.name, f.kind === 'checkbox' ? false : '');
+      onChange(rowsKey(field.name), String(count - 1));
+    };
+    return (
+      <fieldset>
+        <legend>
+          {field.label}
+          {field.required ? ' *' : ''}
+        </legend>
+        {field.description && <p class="hint">{field.description}</p>}
+        {Array.from({ length: count }, (_, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a row is its position; removing one shifts the values up.
+          <div class="row-fields" key={i} data-testid={`${field.name}-row`}>
+            {rowFields(field, i).map((child) => (
+              <FieldInput
+                key={child.name}
+                field={{ ...child, label: `${child.label} (${i + 1})` }}
+                raw={raw}
+                errors={errors}
+                disabled={disabled}
+                onChange={onChange}
+              />
+            ))}
+            <button type="button" disabled={disabled} onClick={() => remove(i)}>
+              Remove {i + 1}
+            </button>
+          </div>
+        ))}
+        {error && (
+          <p class="field-error" id={`${id}-error`}>
+            {error}
+          </p>
+        )}
+        <div>
+          <button
+            type="button"
+            name={field.name}
+            disabled={disabled}
+            onClick={() => onChange(rowsKey(field.name), String(count + 1))}
+          >
+            Add
+          </button>
+        </div>
       </fieldset>
     );
   }

@@ -127,13 +127,7 @@ export function StatusPagesTab() {
           submitLabel={form.editing ? 'Save page' : 'Create page'}
           onSubmit={submit}
           onCancel={() => setForm(null)}
-        >
-          <p class="hint muted">
-            Items: a JSON list such as [{'{'}"monitor": "api", "publicName": "Public API"{'}'}, {'{'}"group":
-            "Search"
-            {'}'}].
-          </p>
-        </SchemaForm>
+        />
       ) : (
         <p>
           <button type="button" class="primary" onClick={() => setForm({})}>
