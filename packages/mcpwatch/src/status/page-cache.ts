@@ -32,7 +32,10 @@ interface Entry {
  */
 export class PageCache {
   private readonly built = new Map<string, Entry>();
-  private readonly building = new Map<string, Promise<BuiltPage>>();
+  private readonly building = new Map<string, { page: StatusPage; pending: Promise<BuiltPage> }>();
+  /** The monitors of each build in flight, and the builds whose data changed while they read it. */
+  private readonly buildingIds = new Map<string, ReadonlySet<number>>();
+  private readonly outdated = new Set<string>();
 
   constructor(
     private readonly sources: PageSources & { memberIds(page: StatusPage): number[] },
@@ -52,25 +55,37 @@ export class PageCache {
   /** A monitor had an event (a status change, an incident): the pages showing it are built again. */
   monitorChanged(monitorId: number): void {
     for (const entry of this.built.values()) if (entry.value.monitorIds.has(monitorId)) entry.stale = true;
+    for (const [slug, ids] of this.buildingIds) if (ids.has(monitorId)) this.outdated.add(slug);
   }
 
   /** Monitors, windows or incident updates changed: every page is built again. */
   clear(): void {
     for (const entry of this.built.values()) entry.stale = true;
+    for (const slug of this.buildingIds.keys()) this.outdated.add(slug);
   }
 
   private refresh(page: StatusPage): Promise<BuiltPage> {
-    let pending = this.building.get(page.slug);
-    if (!pending) {
-      pending = this.build(page).finally(() => this.building.delete(page.slug));
-      this.building.set(page.slug, pending);
-    }
+    const running = this.building.get(page.slug);
+    // A build of an older definition is not joined: its page would show what was just changed.
+    if (running?.page === page) return running.pending;
+    const pending = this.build(page).finally(() => {
+      if (this.building.get(page.slug)?.pending === pending) this.building.delete(page.slug);
+    });
+    this.building.set(page.slug, { page, pending });
     return pending;
   }
 
   private async build(page: StatusPage): Promise<BuiltPage> {
     const now = this.now();
-    const data = await buildPublicPage(page, this.sources, now);
+    const monitorIds = new Set(this.sources.memberIds(page));
+    this.buildingIds.set(page.slug, monitorIds);
+    this.outdated.delete(page.slug);
+    let data: PublicPage;
+    try {
+      data = await buildPublicPage(page, this.sources, now);
+    } finally {
+      this.buildingIds.delete(page.slug);
+    }
     const html = Buffer.from(renderHtml(data, `/status/${page.slug}/feed.atom`));
     const json = Buffer.from(JSON.stringify(data));
     const value: BuiltPage = {
@@ -79,10 +94,11 @@ export class PageCache {
       jsonGzip: gzipSync(json, { level: 6 }),
       html,
       htmlGzip: gzipSync(html, { level: 6 }),
-      monitorIds: new Set(this.sources.memberIds(page)),
+      monitorIds,
       builtAt: now,
     };
-    this.built.set(page.slug, { page, value, stale: false });
+    // Something changed while it was read: it is served, and built again at the next request.
+    this.built.set(page.slug, { page, value, stale: this.outdated.delete(page.slug) });
     return value;
   }
 }

@@ -61,9 +61,20 @@ export function serviceSources(
 export function statusRoutes(app: FastifyInstance, docs: RouteDoc[], service: Service): void {
   const directory = new StatusPageDirectory(service.store, () => service.alerting.fileStatusPages());
   const cache = new PageCache(serviceSources(service));
+  // Every page built ahead of its first visitor: at start, and when monitors or pages change.
+  const warm = () => {
+    directory
+      .list()
+      .then((entries) => Promise.all(entries.map((e) => cache.get(e.page))))
+      .catch(() => {});
+  };
+  app.addHook('onReady', async () => warm());
   // A status change or an incident shows at once on the pages that show the monitor; the rest within seconds.
   service.bus.on('event', ({ monitorId }) => cache.monitorChanged(monitorId));
-  service.bus.on('monitors', () => cache.clear());
+  service.bus.on('monitors', () => {
+    cache.clear();
+    warm();
+  });
 
   publicStatusRoutes(app, docs, { directory, cache });
   statusPageApi(app, docs, {
@@ -74,6 +85,7 @@ export function statusRoutes(app: FastifyInstance, docs: RouteDoc[], service: Se
     changed: () => {
       directory.changed();
       cache.clear();
+      warm();
     },
   });
   maintenanceApi(app, docs, {
