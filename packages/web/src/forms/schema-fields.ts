@@ -58,8 +58,7 @@ const isScalar = (s: JsonSchema | undefined): boolean =>
   (s.type === 'string' ||
     s.type === 'number' ||
     s.type === 'integer' ||
-    (s.anyOf !== undefined &&
-      s.anyOf.every((v) => v.type === 'string' || v.type === 'integer' || v.type === 'number')));
+    s.anyOf?.every((v) => v.type === 'string' || v.type === 'integer' || v.type === 'number') === true);
 
 /** An object of scalar options only, which fits on one row. */
 const isFlatObject = (s: JsonSchema | undefined): boolean =>

@@ -81,7 +81,7 @@ export function FieldInput({ field, raw, errors, disabled, onChange }: FieldProp
         </legend>
         {field.description && <p class="hint">{field.description}</p>}
         {Array.from({ length: count }, (_, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: a row is its position; removing one shifts the values up.
+          // A row is its position: removing one shifts the later rows' values up (see remove).
           <div class="row-fields" key={i} data-testid={`${field.name}-row`}>
             {rowFields(field, i).map((child) => (
               <FieldInput
