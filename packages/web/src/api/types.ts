@@ -27,7 +27,8 @@ export interface Monitor {
   enabled: boolean;
   source: 'file' | 'api';
   readOnly: string | null;
-  intervalSec: number;
+  /** Null for heartbeats, which are pinged rather than checked. */
+  intervalSec: number | null;
   status: MonitorStatus;
   since: number;
   incidentOpen: boolean;

@@ -20,7 +20,7 @@ import { useMonitorData } from './use-monitor-data.ts';
 export function MonitorPage({ params }: PageProps) {
   const id = Number(params.id);
   const user = useSessionUser();
-  const { data, error, refreshKey, update, refresh } = useMonitorData(id);
+  const { data, error, refreshKey, update, refresh, loadOlder } = useMonitorData(id);
   const [checking, setChecking] = useState(false);
   const [checkResult, setCheckResult] = useState<ProbeResult>();
   const [actionError, setActionError] = useState<string>();
@@ -159,7 +159,7 @@ export function MonitorPage({ params }: PageProps) {
         <UptimeWindows windows={data.windows} />
         {checkResult?.tls && <TlsView tls={checkResult.tls} />}
       </div>
-      <LatencyChart monitorId={id} refreshKey={refreshKey} />
+      {monitor.kind !== 'heartbeat' && <LatencyChart monitorId={id} refreshKey={refreshKey} />}
       {monitor.kind === 'heartbeat' && <HeartbeatView monitorId={id} refreshKey={refreshKey} />}
       {(stderr || isStdio) && (
         <StderrView
@@ -167,7 +167,7 @@ export function MonitorPage({ params }: PageProps) {
           when={stderr?.when ?? 'Shown from the last restart or a check made here ("Check now").'}
         />
       )}
-      <TimelineView items={items} now={now} />
+      <TimelineView items={items} now={now} loadOlder={loadOlder} mayHaveMore={data.events.length >= 200} />
       {monitor.kind === 'mcp' && (
         <div class="grid-2">
           <ToolList tools={data.tools} />

@@ -1,8 +1,33 @@
+import { useState } from 'preact/hooks';
+import { errorText } from '../../api/client.ts';
 import { formatTime, relativeTime } from '../../lib/format.ts';
 import type { TimelineItem } from '../../lib/timeline.ts';
 
 /** Events and incidents, newest first. */
-export function TimelineView({ items, now }: { items: TimelineItem[]; now: number }) {
+export function TimelineView({
+  items,
+  now,
+  loadOlder,
+  mayHaveMore,
+}: {
+  items: TimelineItem[];
+  now: number;
+  loadOlder: () => Promise<boolean>;
+  mayHaveMore: boolean;
+}) {
+  const [more, setMore] = useState(mayHaveMore);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const older = async () => {
+    setBusy(true);
+    try {
+      setMore(await loadOlder());
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <section class="card" aria-labelledby="timeline-title">
       <h2 id="timeline-title">Events and incidents</h2>
@@ -18,6 +43,12 @@ export function TimelineView({ items, now }: { items: TimelineItem[]; now: numbe
           </li>
         ))}
       </ol>
+      {error && <p class="error-box">{error}</p>}
+      {more && (
+        <button type="button" data-testid="timeline-older" disabled={busy} onClick={older}>
+          {busy ? 'Loading…' : 'Older events'}
+        </button>
+      )}
     </section>
   );
 }

@@ -77,5 +77,15 @@ export function useMonitorData(id: number) {
     };
   }, [id]);
   const update = (monitor: Monitor) => setData((d) => (d ? { ...d, monitor } : d));
-  return { data, error, refreshKey, update, refresh: () => setRefreshKey((k) => k + 1) };
+  /** The page of events before the oldest shown; false when there are no more. */
+  const loadOlder = async (): Promise<boolean> => {
+    const oldest = data?.events.reduce((min, e) => Math.min(min, e.id), Number.POSITIVE_INFINITY);
+    if (!oldest || !Number.isFinite(oldest)) return false;
+    const { events } = await api<{ events: StoredEvent[] }>(
+      `/events?monitorId=${id}&limit=200&beforeId=${oldest}`,
+    );
+    setData((d) => (d ? { ...d, events: [...d.events, ...events] } : d));
+    return events.length === 200;
+  };
+  return { data, error, refreshKey, update, loadOlder, refresh: () => setRefreshKey((k) => k + 1) };
 }

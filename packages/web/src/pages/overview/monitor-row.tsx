@@ -38,6 +38,8 @@ export function MonitorRow({ monitor, summary, days, now, top }: Props) {
           {monitor.name}
         </Link>
         <span class="row-tags">
+          {monitor.maintenance ? <span class="tag tag-maintenance">maintenance</span> : null}
+          {monitor.flapping && <span class="tag tag-flapping">flapping</span>}
           {monitor.tags.map((t) => (
             <span key={t} class="tag">
               {t}
