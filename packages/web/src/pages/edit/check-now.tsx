@@ -29,7 +29,7 @@ export function CheckNow({ id }: { id: string }) {
     }
   };
   return (
-    <section class="card" aria-labelledby="check-now-title">
+    <section class="card check-now" aria-labelledby="check-now-title">
       <h2 id="check-now-title">Check now</h2>
       <button type="button" data-testid="check-now" onClick={run} disabled={busy}>
         {busy ? 'Checking…' : 'Check now'}

@@ -6,6 +6,7 @@ import { type RawValues, writeFields } from '../../forms/form-values.ts';
 import { noHiddenSecrets } from '../../forms/hidden-secrets.ts';
 import { commonKeys, type Field, fieldsOf } from '../../forms/schema-fields.ts';
 import { Link, navigate } from '../../router.tsx';
+import { canEdit, useSessionUser } from '../../session.ts';
 import type { PageProps } from '../registry.ts';
 import { CheckNow } from './check-now.tsx';
 import { FieldInput } from './field-input.tsx';
@@ -47,6 +48,7 @@ function hasValue(raw: RawValues, name: string): boolean {
 /** `/monitors/new` and `/monitors/:id/edit`: every kind's options, from the service's schema. */
 export function MonitorFormPage({ params }: PageProps) {
   const id = params.id;
+  const user = useSessionUser();
   const [kind, setKind] = useState('mcp');
   const [monitor, setMonitor] = useState<Monitor>();
   const [loadError, setLoadError] = useState<string>();
@@ -123,9 +125,11 @@ export function MonitorFormPage({ params }: PageProps) {
       <h1>{id ? `Edit ${monitor?.name ?? 'monitor'}` : 'New monitor'}</h1>
       {readOnly && (
         <p class="notice" role="status" data-testid="read-only">
-          {readOnly} It cannot be changed here.
+          <strong>Read-only:</strong> {readOnly}
         </p>
       )}
+      {/* Above the long form, so the probe's answer is in view without scrolling past every option. */}
+      {id && kind !== 'heartbeat' && canEdit(user) && <CheckNow id={id} />}
       <form class="form" onSubmit={submit} noValidate>
         <fieldset>
           <legend>Monitor</legend>
@@ -211,7 +215,6 @@ export function MonitorFormPage({ params }: PageProps) {
           </Link>
         </div>
       </form>
-      {id && kind !== 'heartbeat' && <CheckNow id={id} />}
     </section>
   );
 }
