@@ -72,10 +72,16 @@ describe('parseMcpJson', () => {
   it('says what is wrong', () => {
     expect(() => parseMcpJson('{')).toThrow(/not valid JSON/);
     expect(() => parseMcpJson('{"other": {}}')).toThrow(/"mcpServers" object/);
-    expect(() => parseMcpJson('{"mcpServers": {"a": {"type": "grpc", "url": "x"}}}')).toThrow(
-      'server "a" has "type": "grpc": use stdio, http or sse',
+    const [bad, empty, good] = parseMcpJson(
+      '{"mcpServers": {"a": {"type": "grpc", "url": "x"}, "b": {}, "c": {"command": "x"}}}',
     );
-    expect(() => parseMcpJson('{"mcpServers": {"a": {}}}')).toThrow(/neither "command" nor "url"/);
+    expect(bad?.error).toBe('server "a" has "type": "grpc": use stdio, http or sse');
+    expect(empty?.error).toMatch(/neither "command" nor "url"/);
+    expect(good).toEqual({
+      name: 'c',
+      monitor: { name: 'c', kind: 'mcp', target: { command: 'x' } },
+      notes: [],
+    });
   });
   it('keeps // inside strings', () => {
     expect(stripJsonc('{"u": "https://x" /* c */, }')).toBe('{"u": "https://x"  }');

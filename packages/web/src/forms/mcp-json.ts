@@ -12,6 +12,8 @@ export interface ImportedServer {
   monitor: Record<string, unknown>;
   /** What the user should know before creating it (converted secrets, variables to export). */
   notes: string[];
+  /** Why this entry cannot become a monitor; the other servers are still imported. */
+  error?: string;
 }
 
 const TRANSPORTS: Record<string, 'stdio' | 'streamable-http' | 'sse'> = {
@@ -150,7 +152,10 @@ function toMonitor(name: string, raw: unknown): ImportedServer {
   return { name, monitor, notes };
 }
 
-/** The servers of a pasted client config; an error's message says what is wrong and what to do. */
+/**
+ * The servers of a pasted client config. A document that is not a client config throws; a single bad
+ * entry is returned with its `error`, so one typo does not hide the other servers.
+ */
 export function parseMcpJson(text: string): ImportedServer[] {
   let doc: unknown;
   try {
@@ -165,5 +170,11 @@ export function parseMcpJson(text: string): ImportedServer[] {
     throw new Error(
       'This is not an MCP client config: expected an "mcpServers" object (Claude, Cursor, Windsurf) or a "servers" object (VS Code)',
     );
-  return Object.entries(entries).map(([name, raw]) => toMonitor(name, raw));
+  return Object.entries(entries).map(([name, raw]) => {
+    try {
+      return toMonitor(name, raw);
+    } catch (error) {
+      return { name, monitor: {}, notes: [], error: (error as Error).message };
+    }
+  });
 }

@@ -192,13 +192,13 @@ export function MonitorFormPage({ params }: PageProps) {
             ))}
           </details>
         </fieldset>
-        <div aria-live="assertive">
+        <div aria-live="polite">
           {error && (
             <p class="error-box" role="alert">
               {error}
             </p>
           )}
-          {form.errors.size > 0 && (
+          {form.submitted && form.errors.size > 0 && (
             <p class="field-error" data-testid="form-errors">
               {form.errors.size === 1
                 ? 'One field needs attention.'

@@ -17,6 +17,8 @@ function focusInput(name: string): void {
 export interface SchemaForm {
   raw: RawValues;
   body: Record<string, unknown>;
+  /** True once the user tried to send it: then every problem is shown. */
+  submitted: boolean;
   /** Errors to show, by input name: an input's own once it was changed, all of them after a submit. */
   errors: Map<string, string>;
   /** The problems that keep the form from being sent; '' holds one no input shows. */
@@ -55,6 +57,7 @@ export function useSchemaForm(
   return {
     raw,
     body,
+    submitted,
     errors,
     allErrors,
     change: (name, value) => {

@@ -40,7 +40,7 @@ export function ImportPage() {
     try {
       const found = parseMcpJson(value);
       setServers(found);
-      setChosen(new Set(found.filter((s) => s.monitor.enabled !== false).map((s) => s.name)));
+      setChosen(new Set(found.filter((s) => !s.error && s.monitor.enabled !== false).map((s) => s.name)));
       setError(undefined);
     } catch (e) {
       setServers(undefined);
@@ -133,7 +133,7 @@ export function ImportPage() {
                             type="checkbox"
                             id={`import-${server.name}`}
                             checked={chosen.has(server.name)}
-                            disabled={busy}
+                            disabled={busy || server.error !== undefined}
                             onChange={(e) =>
                               toggle(server.name, (e.currentTarget as HTMLInputElement).checked)
                             }
@@ -146,7 +146,11 @@ export function ImportPage() {
                           )}
                         </td>
                         <td>
-                          <code>{targetText(server.monitor)}</code>
+                          {server.error ? (
+                            <span class="field-error">{server.error}</span>
+                          ) : (
+                            <code>{targetText(server.monitor)}</code>
+                          )}
                           {server.notes.map((note) => (
                             <p key={note} class="hint muted">
                               {note}
