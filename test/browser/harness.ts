@@ -99,14 +99,18 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
  * Screenshots go to a temporary folder (printed), or, with MCPWATCH_UPDATE_SCREENSHOTS=1, to docs/images
  * where the README shows them: a test run does not touch the repository unless asked to.
  */
-export async function screenshot(page: Page, name: string, fullPage = false): Promise<string> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean; clip?: { x: number; y: number; width: number; height: number } } = {},
+): Promise<string> {
   const dir =
     process.env.MCPWATCH_UPDATE_SCREENSHOTS === '1'
       ? path.join(repoRoot, 'docs', 'images')
       : path.join(os.tmpdir(), 'mcpwatch-browser-screenshots');
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage });
+  await page.screenshot({ path: file, ...options });
   return file;
 }
 
