@@ -101,7 +101,9 @@ export function publicStatusRoutes(app: FastifyInstance, docs: RouteDoc[], deps:
     const path = request.url.split('?')[0];
     if ((request.method !== 'GET' && request.method !== 'HEAD') || (path !== '/' && path !== '/feed.atom'))
       return;
-    const host = request.host.replace(/:\d+$/, '').toLowerCase();
+    const host = String(request.host ?? '')
+      .replace(/:\d+$/, '')
+      .toLowerCase();
     const entry = await directory.byDomain(host);
     if (!entry) return;
     const page = await cache.get(entry.page);
