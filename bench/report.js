@@ -26,6 +26,12 @@ export const GOALS = {
   instrumentOverheadUs: 5,
   wrapOverheadUs: 200,
   wrapRssMb: 40,
+  // The dashboard and status pages (issue 6).
+  overviewMs: 1500,
+  monitorPageMs: 500,
+  overviewJsKb: 150,
+  statusPageKb: 50,
+  statusPageMs: 20,
 };
 
 /**
@@ -459,6 +465,58 @@ export function instrumentVerdicts(run) {
   return out;
 }
 
+/** Issue 6: the dashboard in headless Chromium with 10,000 monitors, and a public status page. */
+export function webVerdicts(run) {
+  const out = [];
+  const w = run.web;
+  const kb = (b) => `${f1(b / 1024)} KB`;
+  if (w) {
+    out.push(
+      {
+        figure: `overview first render, ${f0(w.plan.monitors)} monitors, median of ${w.plan.runs} (fresh browser profile each)`,
+        value: `${f0(w.overview.coldMs)} ms (${f0(w.overview.warmMs)} ms loaded again)`,
+        goal: `< ${f1(GOALS.overviewMs / 1000)} s`,
+        met: w.overview.coldMs < GOALS.overviewMs,
+        peer: 'not measured',
+      },
+      {
+        figure: 'monitor page first render, median',
+        value: `${f0(w.monitorPage.coldMs)} ms (${f0(w.monitorPage.warmMs)} ms loaded again); its JavaScript ${kb(w.monitorPage.jsGzipBytes)} gzipped`,
+        goal: `< ${GOALS.monitorPageMs} ms`,
+        met: w.monitorPage.coldMs < GOALS.monitorPageMs,
+        peer: 'not measured',
+      },
+      {
+        figure: 'JavaScript the overview loads, gzipped',
+        value: `${kb(w.overviewJs.gzipBytes)} in ${w.overviewJs.files} files (${kb(w.overviewJs.rawBytes)} raw)`,
+        goal: `< ${GOALS.overviewJsKb} KB`,
+        met: w.overviewJs.gzipBytes / 1024 < GOALS.overviewJsKb,
+        peer: 'not measured',
+      },
+    );
+  }
+  const s = run.statusPage;
+  if (s) {
+    out.push(
+      {
+        figure: `status page, ${s.shown} services with 90-day bars, ${f0(s.monitors)} monitors in the store: size`,
+        value: `${kb(s.rawBytes)} (${kb(s.gzipBytes)} gzipped)`,
+        goal: `< ${GOALS.statusPageKb} KB`,
+        met: s.rawBytes / 1024 < GOALS.statusPageKb,
+        peer: s.peer,
+      },
+      {
+        figure: 'status page served, loopback round trip, p99 (median)',
+        value: `${f2(s.p99Ms)} ms (${f2(s.medianMs)}) over ${f0(s.requests)} requests; rebuilt in the background in ${f1(s.coldBuildMedianMs)} ms`,
+        goal: `< ${GOALS.statusPageMs} ms`,
+        met: s.p99Ms < GOALS.statusPageMs,
+        peer: s.peer,
+      },
+    );
+  }
+  return out;
+}
+
 function verdictTable(vs, peer = `${PEER.name} (quoted from issue 3, not measured here)`) {
   return table(
     ['figure', 'this run', 'goal', 'verdict', peer],
@@ -467,7 +525,16 @@ function verdictTable(vs, peer = `${PEER.name} (quoted from issue 3, not measure
 }
 
 function serviceSection(run) {
-  if (!run.service && !run.store && !run.alerts && !run.instrument && !run.wrap) return [];
+  if (
+    !run.service &&
+    !run.store &&
+    !run.alerts &&
+    !run.instrument &&
+    !run.wrap &&
+    !run.web &&
+    !run.statusPage
+  )
+    return [];
   const out = [];
   if (run.service) {
     const p = run.service.plan;
@@ -499,6 +566,14 @@ function serviceSection(run) {
       'Instrumentation (`bench/instrument.js`: a v1 McpServer in-process over an in-memory transport; `bench/wrap.js`: sequential round trips to a v1 SDK stdio server, bare and wrapped, interleaved):',
       '',
       verdictTable(instrumentVerdicts(run), 'compared with (same run)'),
+      '',
+    );
+  }
+  if (run.web || run.statusPage) {
+    out.push(
+      "Dashboard and status pages (`bench/web.js`: `mcpwatch serve` with 10,000 tcp monitors and their history, Debian's Chromium headless; `bench/status-page.js`):",
+      '',
+      verdictTable(webVerdicts(run), 'compared with'),
       '',
     );
   }

@@ -2,7 +2,8 @@
 // loopback v2 and v1 SDK servers, all in one run; then the store's figures (bench/store.js) and the service's
 // (bench/service.js: 10,000 monitors, lag, CPU, RSS, restart), then the alerting figures (bench/alerts.js:
 // alert latency, 1,000 monitors going down at once), then @mcpwatch/instrument's cost per tool call beside a bare
-// server and an OpenTelemetry-based peer (bench/instrument.js) and `mcpwatch wrap`'s (bench/wrap.js). Servers,
+// server and an OpenTelemetry-based peer (bench/instrument.js) and `mcpwatch wrap`'s (bench/wrap.js), then the
+// status page (bench/status-page.js) and the dashboard in Debian's Chromium with 10,000 monitors (bench/web.js). Servers,
 // probers and the service each run in their own process; docs/benchmarks.md explains every figure.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,8 @@ import { CLIENT_NAMES, TIMEOUT_MS } from './probers.js';
 import { printReport, writeDoc } from './report.js';
 import { SERVERS, startServer } from './servers.js';
 import { describeService, measureService } from './service.js';
+import { describeStatusPage, measureStatusPage } from './status-page.js';
+import { describeWeb, measureWeb } from './web.js';
 import { describeWrap, measureWrap } from './wrap.js';
 
 const MEASURE = fileURLToPath(new URL('./measure.js', import.meta.url));
@@ -238,6 +241,10 @@ async function main() {
   for (const line of describeInstrument(instrument)) process.stderr.write(`  ${line}\n`);
   const wrap = await measureWrap({ quick, progress: () => {} });
   for (const line of describeWrap(wrap)) process.stderr.write(`  ${line}\n`);
+  const statusPage = await measureStatusPage({ quick });
+  for (const line of describeStatusPage(statusPage).split('\n')) process.stderr.write(`  ${line}\n`);
+  const web = await measureWeb({ quick, progress: (line) => process.stderr.write(`  ${line}\n`) });
+  for (const line of describeWeb(web)) process.stderr.write(`  ${line}\n`);
   const run = {
     rows,
     plan: PLAN,
@@ -246,6 +253,8 @@ async function main() {
     alerts,
     instrument,
     wrap,
+    statusPage,
+    web,
     seconds: (performance.now() - started) / 1000,
     quick,
   };
