@@ -9,7 +9,10 @@ import { branchesOf } from './schema-fields.ts';
  * OpenAPI document, which leaves a channel's settings open, is not needed for the channel types.
  */
 const root = configSchema as unknown as {
-  properties: { monitors: { items: JsonSchema }; channels: { additionalProperties: JsonSchema } };
+  properties: {
+    monitors: { items: JsonSchema };
+    channels: { additionalProperties: JsonSchema; propertyNames: JsonSchema };
+  };
 };
 
 /** The monitor kinds, each with its full schema (the discriminator is `kind`). */
@@ -20,6 +23,9 @@ export const channelTypes: Map<string, JsonSchema> = branchesOf(
   root.properties.channels.additionalProperties,
   'type',
 );
+
+/** What a channel's name may be (its key in the file). */
+export const channelNameSchema: JsonSchema = root.properties.channels.propertyNames;
 
 /** A maintenance window, as both the file and `POST /api/v1/maintenance` take it. */
 export const maintenanceSchema: JsonSchema = (

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { api, errorText } from '../../api/client.ts';
-import { channelTypes } from '../../forms/config-schema.ts';
+import { channelNameSchema, channelTypes } from '../../forms/config-schema.ts';
+import { type Delivery, deliveryText } from '../../forms/delivery-text.ts';
 import { fieldsOf } from '../../forms/schema-fields.ts';
 import { SchemaForm } from './schema-form.tsx';
 import { useList } from './use-list.ts';
@@ -12,25 +13,9 @@ interface Channel {
   config: Record<string, unknown>;
 }
 
-interface Delivery {
-  ok: boolean;
-  permanent?: boolean;
-  status?: number;
-  error?: string;
-  [key: string]: unknown;
-}
-
 const TYPES = [...channelTypes.keys()];
-const NAME_FIELD = fieldsOf({
-  type: 'object',
-  properties: { name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' } },
-  required: ['name'],
-});
-
-function testText(d: Delivery): string {
-  if (d.ok) return `Sent${d.status ? ` (HTTP ${d.status})` : ''}.`;
-  return `Not sent: ${d.error ?? 'the provider refused it'}${d.permanent ? ' (permanent)' : ''}`;
-}
+/** A channel's name is its key in the file, not one of its settings, so its rule is the file's key rule. */
+const NAME_FIELD = fieldsOf({ type: 'object', properties: { name: channelNameSchema }, required: ['name'] });
 
 /** One channel's form: the type picks the provider's settings, each from its schema. */
 function ChannelForm({ editing, onDone }: { editing?: Channel; onDone: () => void }) {
@@ -99,7 +84,7 @@ export function ChannelsTab() {
       const { delivery } = await api<{ delivery: Delivery }>(`/channels/${encodeURIComponent(name)}/test`, {
         method: 'POST',
       });
-      setTests((t) => ({ ...t, [name]: testText(delivery) }));
+      setTests((t) => ({ ...t, [name]: deliveryText(delivery) }));
     } catch (e) {
       setTests((t) => ({ ...t, [name]: errorText(e) }));
     }
