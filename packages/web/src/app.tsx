@@ -1,5 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import { ApiError, api, onUnauthenticated } from './api/client.ts';
+import { firstReads, prefetch } from './api/prefetch.ts';
 import type { User } from './api/types.ts';
 import { Layout } from './components/layout.tsx';
 import { LazyPage } from './components/lazy-page.tsx';
@@ -27,6 +28,22 @@ const ownRoutes: PageRoute[] = [
 ];
 
 const AUTH_PATHS = ['/sign-in', '/setup'];
+
+/**
+ * On the first load, the page's code and its first reads start together with the session check instead
+ * of after it: the route that will render is known from the address alone.
+ */
+function preloadFirstPage(): void {
+  const path = window.location.pathname;
+  if (AUTH_PATHS.includes(path)) return;
+  for (const route of [...pageRoutes, ...ownRoutes]) {
+    if (!matchRoute(route.pattern, path)) continue;
+    route.load().catch(() => {});
+    break;
+  }
+  for (const read of firstReads(path)) prefetch(read);
+}
+preloadFirstPage();
 
 function toSignIn(): void {
   const here = window.location.pathname + window.location.search;

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText } from '../../api/client.ts';
+import { read } from '../../api/prefetch.ts';
 import type { Incident, Monitor, StoredEvent, ToolInfo, UptimeWindow } from '../../api/types.ts';
 import { applyResult } from '../../lib/overview-model.ts';
 import { subscribe } from '../../live/stream.ts';
@@ -29,15 +30,15 @@ export function useMonitorData(id: number) {
     let lastRefresh = Date.now();
     const history = () =>
       Promise.all([
-        api<{ events: StoredEvent[] }>(`/events?monitorId=${id}&limit=200`),
-        api<{ incidents: Incident[] }>(`/incidents?monitorId=${id}&limit=50`),
-        api<{ tools: ToolInfo[] | null }>(`/monitors/${id}/tools`),
-        api<{ windows: Record<string, UptimeWindow | null> }>(`/monitors/${id}/uptime`),
+        read<{ events: StoredEvent[] }>(`/events?monitorId=${id}&limit=200`),
+        read<{ incidents: Incident[] }>(`/incidents?monitorId=${id}&limit=50`),
+        read<{ tools: ToolInfo[] | null }>(`/monitors/${id}/tools`),
+        read<{ windows: Record<string, UptimeWindow | null> }>(`/monitors/${id}/uptime`),
       ]);
     setData(undefined);
     setError(undefined);
     Promise.all([
-      api<{ monitor: Monitor; config: Record<string, unknown> }>(`/monitors/${id}`),
+      read<{ monitor: Monitor; config: Record<string, unknown> }>(`/monitors/${id}`),
       history(),
     ]).then(
       ([m, [e, i, t, u]]) => {

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, errorText } from '../../api/client.ts';
+import { errorText } from '../../api/client.ts';
+import { read } from '../../api/prefetch.ts';
 import type { LiveResult, Monitor } from '../../api/types.ts';
 import { applyResults } from '../../lib/overview-model.ts';
 import { subscribe } from '../../live/stream.ts';
@@ -27,7 +28,7 @@ export function useMonitors(): MonitorList {
     let reloadTimer: ReturnType<typeof setTimeout> | undefined;
     const load = async () => {
       try {
-        const { monitors: list } = await api<{ monitors: Monitor[] }>('/monitors');
+        const { monitors: list } = await read<{ monitors: Monitor[] }>('/monitors');
         if (!live) return;
         current.current = { list, index: new Map(list.map((m, i) => [m.id, i])), readAt: Date.now() };
         setMonitors(list);
