@@ -5,6 +5,7 @@ import { idParam, type RouteDoc, route } from '../api/route.js';
 import { type Maintenance, maintenanceSchema } from '../config/alerting-schema.js';
 import { maintenanceAt } from '../notify/maintenance.js';
 import type { Store } from '../store/index.js';
+import { withoutAnswerFields } from './read-only-fields.js';
 
 export interface MaintenanceApiDeps {
   store: Store;
@@ -16,7 +17,7 @@ export interface MaintenanceApiDeps {
 }
 
 /** The file's shape, and a schedule and time zone that croner can actually run. */
-const windowBody = maintenanceSchema.superRefine((m, ctx) => {
+const windowSchema = maintenanceSchema.superRefine((m, ctx) => {
   if (m.schedule === undefined) return;
   try {
     new Cron(m.schedule, { timezone: m.timezone, paused: true }).nextRun();
@@ -31,6 +32,9 @@ const windowBody = maintenanceSchema.superRefine((m, ctx) => {
     });
   }
 });
+
+/** What a window's answer adds to its definition; a client may send it back. */
+const windowBody = withoutAnswerFields(['id', 'source', 'readOnly', 'active'], windowSchema);
 
 const everyone = { name: '', group: null, tags: [] } as const;
 

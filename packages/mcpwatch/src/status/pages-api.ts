@@ -10,6 +10,7 @@ import {
 } from '../config/status-page-schema.js';
 import type { Store } from '../store/index.js';
 import type { PageEntry, StatusPageDirectory } from './directory.js';
+import { withoutAnswerFields } from './read-only-fields.js';
 
 export interface PagesApiDeps {
   store: Store;
@@ -25,10 +26,14 @@ export interface PagesApiDeps {
 const slugParams = z.object({
   slug: z.string().regex(STATUS_PAGE_SLUG, { error: 'is not a status page slug' }),
 });
+/** What a page's answer adds to its definition: a client may send back what it read. */
+const ANSWER_FIELDS = ['source', 'readOnly', 'url', 'warnings'];
+const createBody = withoutAnswerFields(ANSWER_FIELDS, statusPageSchema);
 /** On replace the slug may be left out; it cannot change. */
-const replaceBody = z
-  .object({ ...statusPageObject.shape, slug: statusPageObject.shape.slug.optional() })
-  .strict();
+const replaceBody = withoutAnswerFields(
+  ANSWER_FIELDS,
+  z.object({ ...statusPageObject.shape, slug: statusPageObject.shape.slug.optional() }).strict(),
+);
 
 /**
  * Status pages through the API, for the dashboard's settings: pages from mcpwatch.yaml are listed and
@@ -124,7 +129,7 @@ export function statusPageApi(app: FastifyInstance, docs: RouteDoc[], deps: Page
     summary:
       'Create a status page: { slug, title, description?, items, showReasons?, showLatency?, showTargets?, domain? }',
     role: 'editor',
-    body: statusPageSchema,
+    body: createBody,
     responses: { 201: '{ page }', 400: 'Invalid field', 409: 'Slug or domain taken' },
     handler: async ({ body }, reply) => {
       const taken = () =>

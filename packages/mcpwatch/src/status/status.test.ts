@@ -319,6 +319,16 @@ describe('status pages through the API', () => {
     ).toBe(403);
   });
 
+  it('are described in the OpenAPI document, with their bodies', async () => {
+    const doc = (await api('GET', '/api/v1/openapi.json')).body;
+    for (const path of ['/api/v1/status-pages', '/api/v1/maintenance', '/api/v1/incidents/{id}/updates']) {
+      expect(doc.paths[path]?.post?.requestBody, path).toBeDefined();
+    }
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/status/{slug}', '/status/{slug}/badge/{name}/shields.json']),
+    );
+  });
+
   it('names the field of a bad page', async () => {
     const cases: [unknown, string][] = [
       [{ slug: 'Bad Slug', title: 't', items: [{ monitor: 'db' }] }, 'slug'],
@@ -355,6 +365,9 @@ describe('status pages through the API', () => {
       items: [{ monitor: 'db', publicName: 'Storage' }],
     });
     expect(replaced.status).toBe(200);
+    // What was read can be sent back as it is.
+    const read = (await api('GET', '/api/v1/status-pages/partners')).body.page;
+    expect((await api('PUT', '/api/v1/status-pages/partners', read)).status).toBe(200);
     expect((await api('GET', '/api/v1/status-pages/partners')).body.page.title).toBe('Partners');
     const page = await pageJson('partners');
     expect(page.services.map((s: { name: string }) => s.name)).toEqual(['Storage']);
@@ -419,6 +432,8 @@ describe('maintenance windows through the API', () => {
     });
     expect(window.status).toBe(201);
     expect(window.body.window).toMatchObject({ name: 'disk swap', source: 'api', active: true });
+    const again = await api('PUT', `/api/v1/maintenance/${window.body.window.id}`, window.body.window);
+    expect(again.status).toBe(200);
     const created = await api('POST', '/api/v1/monitors', {
       kind: 'tcp',
       name: 'cache',
