@@ -84,7 +84,7 @@ export function ImportPage() {
       <p class="muted">
         Paste a Claude Desktop, Claude Code, Cursor, Windsurf or VS Code <code>mcp.json</code>. Secrets stay
         out of the monitors: literal tokens become <code>{'${NAME}'}</code> references the service reads from
-        its environment.
+        its environment. A stdio server's command runs on the host of mcpwatch, so it must be installed there.
       </p>
       <form class="form" onSubmit={submit}>
         <div class="field">
@@ -161,7 +161,7 @@ export function ImportPage() {
                           {outcome?.state === 'created' && (
                             <Link href={`/monitors/${outcome.id}`}>created</Link>
                           )}
-                          {outcome?.state === 'exists' && `already exists: ${outcome.reason}`}
+                          {outcome?.state === 'exists' && <span title={outcome.reason}>already exists</span>}
                           {outcome?.state === 'failed' && (
                             <span class="field-error">failed: {outcome.reason}</span>
                           )}
