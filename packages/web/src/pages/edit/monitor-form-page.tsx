@@ -10,6 +10,7 @@ import { canEdit, useSessionUser } from '../../session.ts';
 import type { PageProps } from '../registry.ts';
 import { CheckNow } from './check-now.tsx';
 import { FieldInput } from './field-input.tsx';
+import { NewPingUrl } from './new-ping-url.tsx';
 import { SecretOnce } from './secret-once.tsx';
 import { useSchemaForm } from './use-schema-form.ts';
 import './forms.css';
@@ -129,7 +130,7 @@ export function MonitorFormPage({ params }: PageProps) {
         </p>
       )}
       {/* Above the long form, so the probe's answer is in view without scrolling past every option. */}
-      {id && kind !== 'heartbeat' && canEdit(user) && <CheckNow id={id} />}
+      {id && canEdit(user) && (kind === 'heartbeat' ? <NewPingUrl id={id} /> : <CheckNow id={id} />)}
       <form class="form" onSubmit={submit} noValidate>
         <fieldset>
           <legend>Monitor</legend>
