@@ -110,7 +110,7 @@ export function FieldInput({ field, raw, errors, disabled, onChange }: FieldProp
             disabled={disabled}
             onClick={() => onChange(rowsKey(field.name), String(count + 1))}
           >
-            Add
+            Add to {field.label.toLowerCase()}
           </button>
         </div>
       </fieldset>

@@ -29,9 +29,10 @@ export function SchemaForm(props: SchemaFormProps) {
   const form = useSchemaForm(schema, fields, fixed, initial ? noHiddenSecrets : undefined);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  // Only a new definition to edit resets the inputs: a channel's type change keeps the name typed.
   useEffect(() => {
     form.reset(initial ? writeFields(fields, initial) : ({} as RawValues));
-  }, [initial, fields]);
+  }, [initial]);
 
   const submit = async (event: Event) => {
     event.preventDefault();
