@@ -14,11 +14,14 @@ export function prefetch(path: string): void {
   started.set(path, { at: Date.now(), answer });
 }
 
-/** The prefetched answer for `path` (once), or a fresh read. */
+/**
+ * The prefetched answer for `path` (once), or a fresh read. A prefetch that failed is read again: it may
+ * have been made before sign-in.
+ */
 export function read<T>(path: string): Promise<T> {
   const entry = started.get(path);
   started.delete(path);
-  if (entry && Date.now() - entry.at < KEEP_MS) return entry.answer as Promise<T>;
+  if (entry && Date.now() - entry.at < KEEP_MS) return (entry.answer as Promise<T>).catch(() => api<T>(path));
   return api<T>(path);
 }
 
