@@ -9,7 +9,7 @@ import { canEdit, useSessionUser } from '../../session.ts';
 import type { PageProps } from '../registry.ts';
 import { HeartbeatView } from './heartbeat-view.tsx';
 import { LatencyChart } from './latency-chart.tsx';
-import { CheckResultView, type ProbeResult, StderrView, TlsView } from './probe-details.tsx';
+import { CheckResultView, type ProbeResult, StderrView, TlsView, tlsFromEvent } from './probe-details.tsx';
 import { TimelineView } from './timeline-view.tsx';
 import { ToolDiffView } from './tool-diff.tsx';
 import { ToolList } from './tool-list.tsx';
@@ -81,6 +81,9 @@ export function MonitorPage({ params }: PageProps) {
           when: `Before the restart at ${formatTime(restarts[0].at)}.`,
         }
       : undefined;
+  const tlsEvent = data.events.find((e) => e.kind === 'tls_expiring');
+  const lastTlsAt = tlsEvent?.at ?? 0;
+  const lastTls = tlsEvent?.evidence ? tlsFromEvent(tlsEvent.evidence) : undefined;
   const isStdio =
     typeof config.command === 'string' || monitor.target.startsWith('stdio:') || 'command' in config;
 
@@ -157,7 +160,11 @@ export function MonitorPage({ params }: PageProps) {
       {checkResult && <CheckResultView result={checkResult} />}
       <div class="grid-2">
         <UptimeWindows windows={data.windows} />
-        {checkResult?.tls && <TlsView tls={checkResult.tls} />}
+        {checkResult?.tls ? (
+          <TlsView tls={checkResult.tls} />
+        ) : (
+          lastTls && <TlsView tls={lastTls} note={`From the expiry warning of ${formatTime(lastTlsAt)}.`} />
+        )}
       </div>
       {monitor.kind !== 'heartbeat' && <LatencyChart monitorId={id} refreshKey={refreshKey} />}
       {monitor.kind === 'heartbeat' && <HeartbeatView monitorId={id} refreshKey={refreshKey} />}

@@ -20,9 +20,10 @@ export interface TlsInfo {
   validFrom?: string;
   validTo?: string;
   daysLeft?: number;
-  chainValid: boolean;
+  /** Absent when only an expiry warning told of the certificate. */
+  chainValid?: boolean;
   chainError?: string;
-  hostnameMatch: boolean;
+  hostnameMatch?: boolean;
   fingerprint256?: string;
 }
 
@@ -51,7 +52,17 @@ export function CheckResultView({ result }: { result: ProbeResult }) {
   );
 }
 
-export function TlsView({ tls }: { tls: TlsInfo }) {
+/** What a `tls_expiring` event says of the certificate: less than a check, but kept. */
+export function tlsFromEvent(evidence: Record<string, unknown>): TlsInfo | undefined {
+  if (typeof evidence.daysLeft !== 'number') return undefined;
+  return {
+    daysLeft: evidence.daysLeft,
+    validTo: typeof evidence.validTo === 'string' ? evidence.validTo : undefined,
+    subject: typeof evidence.subject === 'string' ? evidence.subject : undefined,
+  };
+}
+
+export function TlsView({ tls, note }: { tls: TlsInfo; note?: string }) {
   const rows: [string, string | undefined][] = [
     ['Subject', tls.subject],
     ['Issuer', tls.issuer],
@@ -59,14 +70,25 @@ export function TlsView({ tls }: { tls: TlsInfo }) {
     ['Valid from', tls.validFrom],
     ['Valid to', tls.validTo],
     ['Days left', tls.daysLeft?.toString()],
-    ['Chain', tls.chainValid ? 'valid' : `not valid${tls.chainError ? `: ${tls.chainError}` : ''}`],
-    ['Host name', tls.hostnameMatch ? 'matches' : 'does not match'],
+    [
+      'Chain',
+      tls.chainValid === undefined
+        ? undefined
+        : tls.chainValid
+          ? 'valid'
+          : `not valid${tls.chainError ? `: ${tls.chainError}` : ''}`,
+    ],
+    [
+      'Host name',
+      tls.hostnameMatch === undefined ? undefined : tls.hostnameMatch ? 'matches' : 'does not match',
+    ],
     ['Protocol', [tls.protocol, tls.cipher].filter(Boolean).join(' ')],
     ['SHA-256', tls.fingerprint256],
   ];
   return (
     <section class="card" aria-labelledby="tls-title" data-testid="tls">
       <h2 id="tls-title">TLS certificate</h2>
+      {note && <p class="muted small">{note}</p>}
       <dl class="facts">
         {rows
           .filter(([, v]) => v)

@@ -41,9 +41,9 @@ export function MonitorRow({ monitor, summary, days, now, top }: Props) {
           {monitor.maintenance ? <span class="tag tag-maintenance">maintenance</span> : null}
           {monitor.flapping && <span class="tag tag-flapping">flapping</span>}
           {monitor.tags.map((t) => (
-            <span key={t} class="tag">
+            <Link key={t} class="tag" href={`/?tag=${encodeURIComponent(t)}`} tabIndex={-1}>
               {t}
-            </span>
+            </Link>
           ))}
         </span>
         <span class="row-reason muted" title={check?.message ?? undefined}>
