@@ -69,7 +69,11 @@ export async function startDashboard(config?: string): Promise<Dashboard> {
 
 /** Signs in through the form, as a person does, and waits for the overview's first render. */
 export async function signIn(page: Page, url: string): Promise<void> {
-  await page.goto(`${url}/`);
+  const response = await page.goto(`${url}/`);
+  if (response?.status() !== 200) {
+    // 503 when packages/web was not built (or was being rebuilt) as the service started.
+    throw new Error(`GET / answered ${response?.status()}: ${await response?.text()}`);
+  }
   await page.locator('input[name=name]').fill('admin');
   await page.locator('input[name=password]').fill(ADMIN_PASSWORD);
   await page.locator('button[type=submit]').click();
@@ -78,7 +82,18 @@ export async function signIn(page: Page, url: string): Promise<void> {
 
 /** Waits for the dashboard to say a view has rendered (`document.body.dataset.ready`). */
 export async function waitReady(page: Page, view: string, timeout = WAIT_MS): Promise<void> {
-  await page.waitForFunction((v) => document.body.dataset.ready === v, view, { timeout });
+  try {
+    await page.waitForFunction((v) => document.body.dataset.ready === v, view, { timeout });
+  } catch (error) {
+    // Say what the page showed instead: a sign-in error, a "not built" page, an error box.
+    const text = await page
+      .locator('body')
+      .textContent({ timeout: 1000 })
+      .catch(() => '(no body)');
+    throw new Error(
+      `The ${view} view did not render at ${page.url()} (${(error as Error).message.split('\n')[0]}); the page shows:\n${(text ?? '').slice(0, 800)}`,
+    );
+  }
 }
 
 /** The status a monitor's row on the overview shows. */
