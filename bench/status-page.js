@@ -131,7 +131,7 @@ export async function measureStatusPage({ quick = false } = {}) {
       times.push((await get(agent, url, { 'accept-encoding': 'gzip' })).ms);
     times.sort((a, b) => a - b);
     // A cold build: what a request pays when the cache has just been dropped (an event of a shown monitor).
-    const page = server.service.alerting.fileStatusPages()[0];
+    const page = server.service.fileStatusPages[0];
     const sources = serviceSources(server.service);
     const builds = [];
     const renders = [];

@@ -20,8 +20,7 @@ import type { MonitorSpec } from './monitor-spec.js';
 import type { Runtime } from './monitor-view.js';
 import type { Monitors, Routed } from './monitors.js';
 
-type AlertingConfig = Pick<Config, 'channels' | 'routes' | 'maintenance' | 'alerting'> &
-  Partial<Pick<Config, 'statusPages'>>;
+type AlertingConfig = Pick<Config, 'channels' | 'routes' | 'maintenance' | 'alerting'>;
 
 export interface ChannelListing {
   name: string;
@@ -72,13 +71,9 @@ export class Alerting {
     this.allMaintenance = [...config.maintenance, ...this.apiMaintenance];
   }
 
-  /**
-   * Channels created through the API are read again after each change to them; so are maintenance windows
-   * (this runs at start, which is when both are first read).
-   */
+  /** Channels created through the API are read again after each change to them. */
   async refreshApiChannels(): Promise<void> {
     this.apiChannels = new Map((await this.store.listChannels()).map((c) => [c.name, c]));
-    await this.refreshApiMaintenance();
   }
 
   /** Maintenance windows created through the API, read again after each change to them. */
@@ -97,11 +92,6 @@ export class Alerting {
   /** Every maintenance window: the file's, then those created through the API (with their id). */
   listMaintenance(): { file: readonly Maintenance[]; api: readonly (Maintenance & { id: number })[] } {
     return { file: this.config.maintenance, api: this.apiMaintenance };
-  }
-
-  /** The status pages of mcpwatch.yaml. */
-  fileStatusPages(): NonNullable<AlertingConfig['statusPages']> {
-    return this.config.statusPages ?? [];
   }
 
   listChannels(): ChannelListing[] {

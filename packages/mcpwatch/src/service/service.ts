@@ -60,6 +60,8 @@ export class Service {
   readonly dispatcher: Dispatcher;
   readonly startedAt: number;
   readonly config: ConfigStatus = { file: null, loadedAt: null, error: null };
+  /** The status pages of mcpwatch.yaml (those created through the API are in the store). */
+  fileStatusPages: Config['statusPages'] = [];
   private watcher: ConfigWatcher | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private lastSweepAt = 0;
@@ -111,6 +113,7 @@ export class Service {
   static async start(options: ServiceOptions): Promise<Service> {
     const service = new Service(options);
     await service.alerting.refreshApiChannels();
+    await service.alerting.refreshApiMaintenance();
     await service.monitors.load();
     await service.alerting.holds.load();
     // One process delivers from a SQLite file: a claim left by a crash is its own, and is retried at once
@@ -179,6 +182,7 @@ export class Service {
   private async applyConfig(config: Config): Promise<SyncReport> {
     // Rules first: events of the monitors this config adds are routed by this config's channels.
     this.alerting.update(config);
+    this.fileStatusPages = config.statusPages;
     const report = await this.monitors.syncFile(config.monitors);
     this.config.loadedAt = (this.options.now ?? Date.now)();
     this.config.error = null;

@@ -59,7 +59,7 @@ export function serviceSources(
 
 /** Public status pages, their badges and feeds, and the API that manages them and maintenance windows. */
 export function statusRoutes(app: FastifyInstance, docs: RouteDoc[], service: Service): void {
-  const directory = new StatusPageDirectory(service.store, () => service.alerting.fileStatusPages());
+  const directory = new StatusPageDirectory(service.store, () => service.fileStatusPages);
   const cache = new PageCache(serviceSources(service));
   // Every page built ahead of its first visitor: at start, and when monitors or pages change.
   const warm = () => {
