@@ -161,6 +161,27 @@ describe('notification routes', () => {
       409,
     );
 
+    // What the list showed, sent back with one plain field changed: the hidden values are kept as stored.
+    const shownBack = await call('editor', 'PUT', '/api/v1/channels/hook', {
+      ...created.body.channel.config,
+      type: 'webhook',
+      headers: { ...created.body.channel.config.headers, 'x-team': 'dev' },
+    });
+    expect(shownBack.status).toBe(200);
+    expect((await store.getChannel('hook'))?.config).toEqual({
+      url: 'https://hooks.example.com/T000/secret-path',
+      secret: '${HOOK_SECRET}',
+      headers: { authorization: 'Bearer abc', 'x-team': 'dev' },
+    });
+    // A mask where nothing was hidden cannot stand for anything.
+    const guessed = await call('editor', 'PUT', '/api/v1/channels/hook', {
+      type: 'webhook',
+      url: 'https://hooks.example.com/T000/secret-path',
+      headers: { cookie: '***' },
+    });
+    expect(guessed.status).toBe(400);
+    expect(guessed.body.error.field).toBe('headers.cookie');
+
     const replaced = await call('editor', 'PUT', '/api/v1/channels/hook', {
       type: 'webhook',
       url: '${HOOK_URL}',
@@ -188,7 +209,7 @@ describe('notification routes', () => {
     expect((await call('editor', 'DELETE', '/api/v1/channels/ops-slack')).status).toBe(403);
     expect((await call('editor', 'DELETE', '/api/v1/channels/hook')).status).toBe(204);
     expect((await call('editor', 'DELETE', '/api/v1/channels/hook')).status).toBe(404);
-    expect(changes).toBe(3);
+    expect(changes).toBe(4);
   });
 
   it("checks a channel's settings with its provider's schema, leaving ${NAME} references for send time", async () => {

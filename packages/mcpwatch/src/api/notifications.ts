@@ -57,8 +57,11 @@ export function channelConfigIssues(type: string, config: Record<string, unknown
   });
 }
 
-/** `{ name, type, ...config }`, the config checked by the provider's schema. */
-function channelBody<N extends z.ZodType>(name: N) {
+/**
+ * `{ name, type, ...config }`, the config checked by the provider's schema. A replacement may send back the
+ * masked values it was shown (`***`): those are restored from the stored channel, and checked then.
+ */
+function channelBody<N extends z.ZodType>(name: N, masksAllowed = false) {
   return z
     .looseObject({
       name,
@@ -67,6 +70,7 @@ function channelBody<N extends z.ZodType>(name: N) {
     .superRefine((body, ctx) => {
       const { name: _name, type, ...config } = body;
       for (const issue of channelConfigIssues(type, config)) {
+        if (masksAllowed && isMasked(valueAt(config, issue.path))) continue;
         const path = [...issue.path];
         // An unknown key is named as the field to fix, as the error handler does for the other routes.
         if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) path.push(issue.keys[0]);
@@ -80,7 +84,7 @@ function channelBody<N extends z.ZodType>(name: N) {
 }
 
 const createBody = channelBody(channelName);
-const replaceBody = channelBody(channelName.optional());
+const replaceBody = channelBody(channelName.optional(), true);
 const nameParams = z.object({ name: channelName });
 
 /** Keys whose values are credentials or carry them (webhook URLs hold their token in the path). */
@@ -101,6 +105,46 @@ export function maskChannelConfig(value: unknown, key = ''): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskChannelConfig(v, k)]));
   }
   return value;
+}
+
+const isMasked = (value: unknown) => typeof value === 'string' && /(^|\/)\*\*\*$/.test(value);
+
+function valueAt(config: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>(
+    (v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined),
+    config,
+  );
+}
+
+/** Where a masked value is left in a config, if anywhere. */
+function maskedPath(value: unknown, path: PropertyKey[] = []): PropertyKey[] | undefined {
+  if (isMasked(value)) return path;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const found = maskedPath(v, [...path, Array.isArray(value) ? Number(k) : k]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * A replacement's config with each masked value it sent back (exactly as `maskChannelConfig` showed the
+ * stored one) replaced by the stored value: an edit form need not ask for secrets it did not change.
+ */
+export function restoreMasked(next: unknown, stored: unknown, key = ''): unknown {
+  if (typeof next === 'string') {
+    return isMasked(next) && typeof stored === 'string' && maskChannelConfig(stored, key) === next
+      ? stored
+      : next;
+  }
+  if (Array.isArray(next)) {
+    return next.map((v, i) => restoreMasked(v, Array.isArray(stored) ? stored[i] : undefined, key));
+  }
+  if (next !== null && typeof next === 'object') {
+    const old = stored !== null && typeof stored === 'object' ? (stored as Record<string, unknown>) : {};
+    return Object.fromEntries(Object.entries(next).map(([k, v]) => [k, restoreMasked(v, old[k], k)]));
+  }
+  return next;
 }
 
 function shown(channel: ChannelListing): ChannelListing {
@@ -227,8 +271,19 @@ export function notificationRoutes(
           'name',
         );
       }
-      await apiChannel(params.name);
-      const updated = await store.updateChannel(params.name, { type, config }, now());
+      const stored = await apiChannel(params.name);
+      const restored = restoreMasked(config, stored.config) as Record<string, unknown>;
+      // A masked value with nothing stored behind it (a new field, or changed elsewhere) cannot be kept.
+      const masked = maskedPath(restored);
+      const [issue] = channelConfigIssues(type, restored);
+      if (masked || issue) {
+        const field = (masked ?? issue?.path ?? []).join('.');
+        const message = masked
+          ? 'send the value itself: *** stands only for the value it hid'
+          : issue?.message;
+        throw new ApiError(400, 'invalid_request', `${field}: ${message}`, field);
+      }
+      const updated = await store.updateChannel(params.name, { type, config: restored }, now());
       if (!updated) throw new ApiError(404, 'not_found', `There is no channel named "${params.name}".`);
       await deps.channelsChanged?.();
       return { channel: listing(updated) };

@@ -1,7 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { type RawValues, writeFields } from '../../forms/form-values.ts';
-import { noHiddenSecrets } from '../../forms/hidden-secrets.ts';
 import type { JsonSchema } from '../../forms/json-schema.ts';
 import type { Field } from '../../forms/schema-fields.ts';
 import { FieldInput } from '../edit/field-input.tsx';
@@ -14,7 +13,7 @@ export interface SchemaFormProps {
   fields: readonly Field[];
   /** Parts of the value the inputs do not hold (a channel's type). */
   fixed?: Record<string, unknown>;
-  /** A stored definition to edit; its hidden secrets must be typed again. */
+  /** A stored definition to edit (a channel's hidden secrets may be sent back as shown: the service keeps them). */
   initial?: Record<string, unknown>;
   submitLabel: string;
   onSubmit: (body: Record<string, unknown>) => Promise<void>;
@@ -26,7 +25,7 @@ export interface SchemaFormProps {
 /** A settings form whose inputs and checks come from a schema; the service's refusal lands on its field. */
 export function SchemaForm(props: SchemaFormProps) {
   const { schema, fields, fixed = {}, initial } = props;
-  const form = useSchemaForm(schema, fields, fixed, initial ? noHiddenSecrets : undefined);
+  const form = useSchemaForm(schema, fields, fixed);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   // Only a new definition to edit resets the inputs: a channel's type change keeps the name typed.
