@@ -32,12 +32,15 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function start(yaml: string): Promise<{ file: string; service: Service }> {
+async function start(
+  yaml: string,
+  log = pino({ level: 'silent' }),
+): Promise<{ file: string; service: Service }> {
   const file = path.join(dir, 'mcpwatch.yaml');
   writeFileSync(file, yaml);
   service = await Service.start({
     store: await openStore(path.join(dir, 'mcpwatch.db')),
-    log: pino({ level: 'silent' }),
+    log,
     config: await ConfigWatcher.start(file, { source: { env: {} } }),
   });
   return { file, service };
@@ -237,9 +240,13 @@ describe('the service', () => {
     expect(after.every((r) => !r.maintenance)).toBe(true);
   });
 
-  it('names routes, notify lists and dependsOn that point at nothing', async () => {
+  it('names routes, notify lists, dependsOn and status page items that point at nothing', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line).msg) });
     const { service } = await start(
       [
+        'statusPages:',
+        '  - { slug: public, title: Public, items: [{ monitor: a }, { monitor: gone }, { group: nobody }] }',
         'channels:',
         '  team: { type: webhook, url: "http://127.0.0.1:1/hook" }',
         'routes:',
@@ -248,6 +255,7 @@ describe('the service', () => {
         '  - { kind: tcp, name: a, target: "127.0.0.1:1", intervalSec: 60, notify: [mail], dependsOn: [gatway] }',
         '',
       ].join('\n'),
+      log,
     );
     const specs = service.monitors
       .list()
@@ -257,6 +265,10 @@ describe('the service', () => {
       'channel "pagr" is named by a route or a notify list but not defined: add it under channels:',
       'channel "mail" is named by a route or a notify list but not defined: add it under channels:',
       'a: dependsOn names "gatway", which is not a monitor: its alerts are never held',
+    ]);
+    expect(lines.filter((l) => l.includes('status page'))).toEqual([
+      'mcpwatch.yaml: status page "public": items.1.monitor: there is no monitor "gone": it is left off the page',
+      'mcpwatch.yaml: status page "public": items.2.group: no monitor is in the group "nobody"',
     ]);
   });
 

@@ -4,6 +4,7 @@ import type { Config } from '../config/config-schema.js';
 import type { ConfigWatcher } from '../config/watch-config.js';
 import { Dispatcher } from '../notify/dispatcher.js';
 import { Scheduler } from '../scheduler/scheduler.js';
+import { statusPageWarnings } from '../status/page-warnings.js';
 import type { RetentionOptions, Store } from '../store/index.js';
 import { Alerting } from './alerting.js';
 import type { CheckRunner } from './check-runner.js';
@@ -204,6 +205,12 @@ export class Service {
       (n) => !!this.monitors.findByName(n),
     )) {
       log.warn(`mcpwatch.yaml: ${problem}`);
+    }
+    const isGroup = (group: string) => this.monitors.list().some((m) => m.group === group);
+    for (const page of config.statusPages) {
+      for (const problem of statusPageWarnings(page, (n) => !!this.monitors.findByName(n), isGroup)) {
+        log.warn(`mcpwatch.yaml: status page "${page.slug}": ${problem}`);
+      }
     }
     return report;
   }

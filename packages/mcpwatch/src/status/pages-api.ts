@@ -10,6 +10,7 @@ import {
 } from '../config/status-page-schema.js';
 import type { Store } from '../store/index.js';
 import type { PageEntry, StatusPageDirectory } from './directory.js';
+import { statusPageWarnings } from './page-warnings.js';
 import { withoutAnswerFields } from './read-only-fields.js';
 
 export interface PagesApiDeps {
@@ -52,16 +53,7 @@ export function statusPageApi(app: FastifyInstance, docs: RouteDoc[], deps: Page
     warnings: warnings(entry.page),
   });
 
-  const warnings = (page: StatusPage): string[] =>
-    page.items.flatMap((item, index) => {
-      if (item.monitor !== undefined && !deps.isMonitor(item.monitor)) {
-        return [`items.${index}.monitor: there is no monitor "${item.monitor}": it is left off the page`];
-      }
-      if (item.group !== undefined && !deps.isGroup(item.group)) {
-        return [`items.${index}.group: no monitor is in the group "${item.group}"`];
-      }
-      return [];
-    });
+  const warnings = (page: StatusPage) => statusPageWarnings(page, deps.isMonitor, deps.isGroup);
 
   /** A page created here, or the 403/404 that says why it cannot be changed. */
   const apiPage = async (slug: string) => {
