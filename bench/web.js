@@ -343,7 +343,7 @@ export function describeWeb(w) {
   return [
     `Dashboard overview with ${n} monitors, first render in Chromium ${w.chromium}: median ${w.overview.coldMs.toFixed(0)} ms cold, ${w.overview.warmMs.toFixed(0)} ms warm of ${w.plan.runs} runs (goal < 1.5 s)`,
     `Monitor page (${w.plan.historyDays} days of history): median ${w.monitorPage.coldMs.toFixed(0)} ms cold, ${w.monitorPage.warmMs.toFixed(0)} ms warm (goal < 500 ms); its JavaScript ${kb(w.monitorPage.jsGzipBytes)} gzipped in ${w.monitorPage.jsFiles} files`,
-    `JavaScript the overview loads: ${kb(w.overviewJs.gzipBytes)} gzipped (${kb(w.overviewJs.rawBytes)} raw, ${w.overviewJs.files} files; goal < 150 KB)`,
+    `JavaScript the overview loads: ${kb(w.overviewJs.gzipBytes)} gzipped (${kb(w.overviewJs.rawBytes)} raw, ${w.overviewJs.files} file${w.overviewJs.files === 1 ? '' : 's'}; goal < 150 KB)`,
     `Status page with ${w.plan.statusItems} services: ${kb(w.statusPage.raw)} raw, ${kb(w.statusPage.gzip)} gzipped (goal < 50 KB); server time median ${w.statusPage.medianMs.toFixed(1)} ms, p99 ${w.statusPage.p99Ms.toFixed(1)} ms over ${w.statusPage.requests} requests (goal < 20 ms)`,
   ];
 }
