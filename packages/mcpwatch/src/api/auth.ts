@@ -17,7 +17,7 @@ import { hashApiToken, isApiTokenShape, SAFE_METHODS, scopeAllows } from '../aut
 import { dummyPasswordHash, MAX_PASSWORD_LENGTH, verifyPassword } from '../auth/password.js';
 import { allows } from '../auth/roles.js';
 import { endSession, resumeSession, SESSION_COOKIE, startSession } from '../auth/sessions.js';
-import { changePassword, UserError } from '../auth/users.js';
+import { addUser, changePassword, UserError } from '../auth/users.js';
 import { RateLimiter } from '../heartbeat/rate-limit.js';
 import type { Millis, Role, Store, TokenScope } from '../store/index.js';
 import { ApiError, sendApiError } from './errors.js';
@@ -256,6 +256,38 @@ async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<v
     role: null,
     responses: { 200: '{ needsAdmin }' },
     handler: async () => ({ needsAdmin: (await store.countUsers()) === 0 }),
+  });
+
+  // Calls are taken one at a time, so two racing first runs make one admin.
+  let firstRun: Promise<unknown> = Promise.resolve();
+  route(app, docs, {
+    method: 'POST',
+    url: '/api/v1/auth/setup',
+    tag: 'auth',
+    summary: 'Create the first admin while no user exists (the first-run page); then sign in as usual',
+    role: null,
+    body: z.object({ name: userName, password }),
+    responses: { 201: '{ user }', 400: 'Invalid name or password', 409: 'Users exist already' },
+    handler: async ({ body }, reply) => {
+      const create = firstRun.then(async () => {
+        if ((await store.countUsers()) > 0) {
+          throw new ApiError(
+            409,
+            'conflict',
+            'mcpwatch has users already: sign in, or ask an admin for an account.',
+          );
+        }
+        try {
+          return await addUser(store, { ...body, role: 'admin' }, now());
+        } catch (error) {
+          throw fromUserError(error);
+        }
+      });
+      firstRun = create.catch(() => undefined);
+      const user = await create;
+      reply.code(201);
+      return { user };
+    },
   });
 
   route(app, docs, {

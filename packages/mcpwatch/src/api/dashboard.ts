@@ -1,10 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { addUser } from '../auth/users.js';
 import type { Service } from '../service/service.js';
 import type { Range, UptimeSummary } from '../store/index.js';
-import { fromUserError, password, userName } from './auth.js';
-import { ApiError } from './errors.js';
 import { type RouteDoc, route } from './route.js';
 
 const HOUR = 3_600_000;
@@ -87,7 +84,6 @@ const idsQuery = z.object({
 
 /** Reads shaped for the web dashboard's views (many monitors at once, from the rollups). */
 export function dashboardRoutes(app: FastifyInstance, docs: RouteDoc[], service: Service): void {
-  firstRunRoute(app, docs, service);
   route(app, docs, {
     method: 'GET',
     url: '/api/v1/dashboard/rows',
@@ -115,45 +111,6 @@ export function dashboardRoutes(app: FastifyInstance, docs: RouteDoc[], service:
         rows[id] = rowSummary(list.slice(0, days.length), list.slice(days.length));
       }
       return { days: days.map((d) => d.from), hours: hours.map((h) => h.from), rows };
-    },
-  });
-}
-
-/**
- * `POST /api/v1/auth/setup`: the dashboard's first-run page creates the first admin while the database has
- * no user at all; afterwards it answers 409 and changes nothing. Registered here only while the auth routes
- * do not provide it themselves. Calls are taken one at a time, so two racing first runs make one admin.
- */
-function firstRunRoute(app: FastifyInstance, docs: RouteDoc[], service: Service): void {
-  if (app.hasRoute({ method: 'POST', url: '/api/v1/auth/setup' })) return;
-  let queue: Promise<unknown> = Promise.resolve();
-  route(app, docs, {
-    method: 'POST',
-    url: '/api/v1/auth/setup',
-    tag: 'auth',
-    summary: 'Create the first admin while no user exists (the first-run page); then sign in as usual',
-    role: null,
-    body: z.object({ name: userName, password }),
-    responses: { 201: '{ user }', 400: 'Invalid name or password', 409: 'Users exist already' },
-    handler: async ({ body }, reply) => {
-      const create = queue.then(async () => {
-        if ((await service.store.countUsers()) > 0) {
-          throw new ApiError(
-            409,
-            'conflict',
-            'mcpwatch has users already: sign in, or ask an admin for an account.',
-          );
-        }
-        try {
-          return await addUser(service.store, { ...body, role: 'admin' }, Date.now());
-        } catch (error) {
-          throw fromUserError(error);
-        }
-      });
-      queue = create.catch(() => undefined);
-      const user = await create;
-      reply.code(201);
-      return { user };
     },
   });
 }
