@@ -7,7 +7,12 @@ import { canEdit, setSessionUser } from '../session.ts';
 import { LiveIndicator } from './live-indicator.tsx';
 
 const NAV = [
-  { href: '/', label: 'Overview', active: (p: string) => p === '/' || p.startsWith('/monitors/') },
+  {
+    href: '/',
+    label: 'Overview',
+    // A monitor's page belongs to the overview; its forms belong to the "New monitor" action and Edit.
+    active: (p: string) => p === '/' || /^\/monitors\/\d+\/?$/.test(p),
+  },
   { href: '/incidents', label: 'Incidents', active: (p: string) => p.startsWith('/incidents') },
   { href: '/settings', label: 'Settings', active: (p: string) => p.startsWith('/settings') },
 ];
