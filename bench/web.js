@@ -1,8 +1,8 @@
 // `node bench/web.js [--quick] [--json]` (after `npm run build`, which builds the dashboard): the web figures —
 // the dashboard's overview and monitor page in Debian's headless Chromium against `mcpwatch serve` holding
-// 10,000 monitors with history, the JavaScript the overview loads (gzip), and a public status page's size and
-// server time. Goals: overview < 1.5 s, monitor page < 500 ms, overview JS < 150 KB gzipped, status page
-// < 50 KB and < 20 ms. Never a downloaded browser: CHROMIUM_PATH or /usr/bin/chromium.
+// 10,000 monitors with history, and the JavaScript the overview loads (gzip). Goals: overview < 1.5 s, monitor
+// page < 500 ms, overview JS < 150 KB gzipped. The status page is bench/status-page.js's. Never a downloaded
+// browser: CHROMIUM_PATH or /usr/bin/chromium.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { openStore } from '../packages/mcpwatch/dist/store/index.js';
-import { percentile } from './children.js';
 
 const BIN = fileURLToPath(new URL('../packages/mcpwatch/bin/mcpwatch.js', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -27,8 +26,6 @@ export function webPlan(quick) {
     /** History per monitor: one result an hour over the last day, one a day before that. */
     historyDays: quick ? 7 : 30,
     runs: quick ? 3 : 7,
-    statusItems: 50,
-    statusRequests: 200,
   };
 }
 
@@ -48,9 +45,6 @@ function writeConfig(file, plan, port) {
       `  - { name: m${String(i).padStart(5, '0')}, group: g${i % 50}, kind: tcp, target: "127.0.0.1:${port}", intervalSec: 3600 }`,
     );
   }
-  lines.push('statusPages:', '  - slug: bench', '    title: Bench status', '    items:');
-  for (let i = 0; i < plan.statusItems; i++)
-    lines.push(`      - { monitor: m${String(i).padStart(5, '0')} }`);
   writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
@@ -213,27 +207,6 @@ async function timeView(browser, cookie, url, view, { warm = false, onResponse }
   }
 }
 
-async function statusPage(url, plan) {
-  const page = `${url}/status/bench`;
-  const size = await wireSize(page);
-  const times = [];
-  for (let i = 0; i < 20; i++) await (await fetch(page)).arrayBuffer();
-  for (let i = 0; i < plan.statusRequests; i++) {
-    const t = performance.now();
-    const response = await fetch(page, { headers: { 'accept-encoding': 'gzip' } });
-    await response.arrayBuffer();
-    times.push(performance.now() - t);
-    if (response.status !== 200) throw new Error(`status page: HTTP ${response.status}`);
-  }
-  times.sort((a, b) => a - b);
-  return {
-    ...size,
-    medianMs: percentile(times, 0.5),
-    p99Ms: percentile(times, 0.99),
-    requests: times.length,
-  };
-}
-
 export async function measureWeb({
   quick = false,
   progress = (line) => process.stderr.write(`${line}\n`),
@@ -326,8 +299,6 @@ export async function measureWeb({
       `  monitor page: ${out.monitorPage.coldMs.toFixed(0)} ms cold, ${out.monitorPage.warmMs.toFixed(0)} ms warm`,
     );
 
-    // 5. The status page, from Node: size and server time.
-    out.statusPage = await statusPage(url, plan);
     return out;
   } finally {
     await browser?.close();
@@ -344,7 +315,6 @@ export function describeWeb(w) {
     `Dashboard overview with ${n} monitors, first render in Chromium ${w.chromium}: median ${w.overview.coldMs.toFixed(0)} ms cold, ${w.overview.warmMs.toFixed(0)} ms warm of ${w.plan.runs} runs (goal < 1.5 s)`,
     `Monitor page (${w.plan.historyDays} days of history): median ${w.monitorPage.coldMs.toFixed(0)} ms cold, ${w.monitorPage.warmMs.toFixed(0)} ms warm (goal < 500 ms); its JavaScript ${kb(w.monitorPage.jsGzipBytes)} gzipped in ${w.monitorPage.jsFiles} files`,
     `JavaScript the overview loads: ${kb(w.overviewJs.gzipBytes)} gzipped (${kb(w.overviewJs.rawBytes)} raw, ${w.overviewJs.files} file${w.overviewJs.files === 1 ? '' : 's'}; goal < 150 KB)`,
-    `Status page with ${w.plan.statusItems} services: ${kb(w.statusPage.raw)} raw, ${kb(w.statusPage.gzip)} gzipped (goal < 50 KB); server time median ${w.statusPage.medianMs.toFixed(1)} ms, p99 ${w.statusPage.p99Ms.toFixed(1)} ms over ${w.statusPage.requests} requests (goal < 20 ms)`,
   ];
 }
 

@@ -59,10 +59,7 @@ describeBrowser('importing an mcp.json in Chromium', () => {
         },
       };
       await page.goto(`${dash.url}/import`);
-      // The page's one text area (the contract named it mcpjson; the page names it config).
-      await page
-        .locator('form:has([data-testid=import-submit]) textarea')
-        .fill(JSON.stringify(mcpJson, null, 2));
+      await page.locator('textarea[name=mcpjson]').fill(JSON.stringify(mcpJson, null, 2));
       const rows = page.locator('[data-testid=import-preview] [data-testid=import-row]');
       await expect
         .poll(() => rows.evaluateAll((r) => r.map((e) => (e as HTMLElement).dataset.name).sort()))

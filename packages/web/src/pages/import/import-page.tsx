@@ -91,7 +91,7 @@ export function ImportPage() {
           <label for="import-text">Client config (JSON)</label>
           <textarea
             id="import-text"
-            name="config"
+            name="mcpjson"
             rows={10}
             spellcheck={false}
             placeholder={EXAMPLE}
