@@ -3,6 +3,7 @@ import { api, errorText } from '../../api/client.ts';
 import { channelNameSchema, channelTypes } from '../../forms/config-schema.ts';
 import { type Delivery, deliveryText } from '../../forms/delivery-text.ts';
 import { fieldsOf } from '../../forms/schema-fields.ts';
+import { confirmDelete, EditDeleteButtons, ListErrors, NewItemButton } from './list-actions.tsx';
 import { SchemaForm } from './schema-form.tsx';
 import { useList } from './use-list.ts';
 
@@ -89,15 +90,13 @@ export function ChannelsTab() {
       setTests((t) => ({ ...t, [name]: errorText(e) }));
     }
   };
-  const remove = async (name: string) => {
-    if (!window.confirm(`Delete the channel "${name}"? Its queued notifications will not be sent.`)) return;
-    try {
-      await api(`/channels/${encodeURIComponent(name)}`, { method: 'DELETE' });
-      reload();
-    } catch (e) {
-      setActionError(errorText(e));
-    }
-  };
+  const remove = (name: string) =>
+    confirmDelete(
+      `Delete the channel "${name}"? Its queued notifications will not be sent.`,
+      `/channels/${encodeURIComponent(name)}`,
+      reload,
+      setActionError,
+    );
   const done = () => {
     setForm(null);
     reload();
@@ -106,8 +105,7 @@ export function ChannelsTab() {
   return (
     <div>
       <h2>Notification channels</h2>
-      {error && <p class="error-box">{error}</p>}
-      <div aria-live="polite">{actionError && <p class="error-box">{actionError}</p>}</div>
+      <ListErrors error={error} actionError={actionError} />
       {items && items.length === 0 && <p class="muted">No channels yet.</p>}
       {items && items.length > 0 && (
         <div class="table-wrap">
@@ -142,14 +140,10 @@ export function ChannelsTab() {
                         Send test
                       </button>
                       {c.source === 'api' && (
-                        <>
-                          <button type="button" onClick={() => setForm({ editing: c })}>
-                            Edit
-                          </button>
-                          <button type="button" onClick={() => remove(c.name)}>
-                            Delete
-                          </button>
-                        </>
+                        <EditDeleteButtons
+                          onEdit={() => setForm({ editing: c })}
+                          onDelete={() => remove(c.name)}
+                        />
                       )}
                     </div>
                     <p aria-live="polite" data-testid="channel-test-result">
@@ -165,11 +159,7 @@ export function ChannelsTab() {
       {form ? (
         <ChannelForm key={form.editing?.name ?? 'new'} editing={form.editing} onDone={done} />
       ) : (
-        <p>
-          <button type="button" class="primary" onClick={() => setForm({})}>
-            New channel
-          </button>
-        </p>
+        <NewItemButton label="New channel" onClick={() => setForm({})} />
       )}
     </div>
   );

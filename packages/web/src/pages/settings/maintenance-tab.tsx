@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'preact/hooks';
-import { api, errorText } from '../../api/client.ts';
+import { api } from '../../api/client.ts';
 import { maintenanceSchema } from '../../forms/config-schema.ts';
 import { fieldsOf } from '../../forms/schema-fields.ts';
+import { confirmDelete, EditDeleteButtons, ListErrors, NewItemButton } from './list-actions.tsx';
 import { SchemaForm } from './schema-form.tsx';
 import { useList } from './use-list.ts';
 
@@ -55,15 +56,13 @@ export function MaintenanceTab() {
     setForm(null);
     reload();
   };
-  const remove = async (w: Window) => {
-    if (!window.confirm(`Delete the maintenance window "${w.name}"?`)) return;
-    try {
-      await api(`/maintenance/${w.id}`, { method: 'DELETE' });
-      reload();
-    } catch (e) {
-      setActionError(errorText(e));
-    }
-  };
+  const remove = (w: Window) =>
+    confirmDelete(
+      `Delete the maintenance window "${w.name}"?`,
+      `/maintenance/${w.id}`,
+      reload,
+      setActionError,
+    );
 
   return (
     <div>
@@ -71,8 +70,7 @@ export function MaintenanceTab() {
       <p class="muted">
         While a window is open, its monitors' alerts are held and their checks count as maintenance.
       </p>
-      {error && <p class="error-box">{error}</p>}
-      <div aria-live="polite">{actionError && <p class="error-box">{actionError}</p>}</div>
+      <ListErrors error={error} actionError={actionError} />
       {items && items.length === 0 && <p class="muted">No maintenance windows.</p>}
       {items && items.length > 0 && (
         <div class="table-wrap">
@@ -98,12 +96,10 @@ export function MaintenanceTab() {
                   <td>
                     {w.source === 'api' && (
                       <div class="form-actions">
-                        <button type="button" onClick={() => setForm({ editing: w })}>
-                          Edit
-                        </button>
-                        <button type="button" onClick={() => remove(w)}>
-                          Delete
-                        </button>
+                        <EditDeleteButtons
+                          onEdit={() => setForm({ editing: w })}
+                          onDelete={() => remove(w)}
+                        />
                       </div>
                     )}
                   </td>
@@ -130,11 +126,7 @@ export function MaintenanceTab() {
           </p>
         </SchemaForm>
       ) : (
-        <p>
-          <button type="button" class="primary" onClick={() => setForm({})}>
-            New maintenance window
-          </button>
-        </p>
+        <NewItemButton label="New maintenance window" onClick={() => setForm({})} />
       )}
     </div>
   );

@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'preact/hooks';
-import { api, errorText } from '../../api/client.ts';
+import { api } from '../../api/client.ts';
 import { statusPageSchema } from '../../forms/config-schema.ts';
 import { fieldsOf } from '../../forms/schema-fields.ts';
+import { confirmDelete, EditDeleteButtons, ListErrors, NewItemButton } from './list-actions.tsx';
 import { SchemaForm } from './schema-form.tsx';
 import { useList } from './use-list.ts';
 
@@ -48,21 +49,18 @@ export function StatusPagesTab() {
     setForm(null);
     reload();
   };
-  const remove = async (page: StatusPage) => {
-    if (!window.confirm(`Delete the status page "${page.title}"? Its address stops answering.`)) return;
-    try {
-      await api(`/status-pages/${encodeURIComponent(page.slug)}`, { method: 'DELETE' });
-      reload();
-    } catch (e) {
-      setActionError(errorText(e));
-    }
-  };
+  const remove = (page: StatusPage) =>
+    confirmDelete(
+      `Delete the status page "${page.title}"? Its address stops answering.`,
+      `/status-pages/${encodeURIComponent(page.slug)}`,
+      reload,
+      setActionError,
+    );
 
   return (
     <div>
       <h2>Status pages</h2>
-      {error && <p class="error-box">{error}</p>}
-      <div aria-live="polite">{actionError && <p class="error-box">{actionError}</p>}</div>
+      <ListErrors error={error} actionError={actionError} />
       {items && items.length === 0 && <p class="muted">No status pages yet.</p>}
       {items && items.length > 0 && (
         <div class="table-wrap">
@@ -101,12 +99,10 @@ export function StatusPagesTab() {
                   <td>
                     {page.source === 'api' && (
                       <div class="form-actions">
-                        <button type="button" onClick={() => setForm({ editing: page })}>
-                          Edit
-                        </button>
-                        <button type="button" onClick={() => remove(page)}>
-                          Delete
-                        </button>
+                        <EditDeleteButtons
+                          onEdit={() => setForm({ editing: page })}
+                          onDelete={() => remove(page)}
+                        />
                       </div>
                     )}
                   </td>
@@ -129,11 +125,7 @@ export function StatusPagesTab() {
           onCancel={() => setForm(null)}
         />
       ) : (
-        <p>
-          <button type="button" class="primary" onClick={() => setForm({})}>
-            New status page
-          </button>
-        </p>
+        <NewItemButton label="New status page" onClick={() => setForm({})} />
       )}
     </div>
   );

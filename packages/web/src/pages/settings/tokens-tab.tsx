@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, errorText } from '../../api/client.ts';
 import { formatTime } from '../../lib/format.ts';
 import { SecretOnce } from '../edit/secret-once.tsx';
+import { confirmDelete } from './list-actions.tsx';
 import { useList } from './use-list.ts';
 
 interface Token {
@@ -47,15 +48,13 @@ export function TokensTab() {
       setBusy(false);
     }
   };
-  const revoke = async (token: Token) => {
-    if (!window.confirm(`Revoke the token "${token.name}"? Whatever uses it stops working.`)) return;
-    try {
-      await api(`/tokens/${token.id}`, { method: 'DELETE' });
-      reload();
-    } catch (e) {
-      setMessage(errorText(e));
-    }
-  };
+  const revoke = (token: Token) =>
+    confirmDelete(
+      `Revoke the token "${token.name}"? Whatever uses it stops working.`,
+      `/tokens/${token.id}`,
+      reload,
+      setMessage,
+    );
 
   return (
     <div>
