@@ -23,6 +23,17 @@ function placeholderOf(field: Field): string | undefined {
   return `default ${String(d)}`;
 }
 
+/** The inputs of several schema properties, in order, sharing the form's values, errors and state. */
+export function FieldInputs({ fields, ...rest }: Omit<FieldProps, 'field'> & { fields: readonly Field[] }) {
+  return (
+    <>
+      {fields.map((field) => (
+        <FieldInput key={field.name} field={field} {...rest} />
+      ))}
+    </>
+  );
+}
+
 /** One input for one schema property, with its label, hint and error (announced when it appears). */
 export function FieldInput({ field, raw, errors, disabled, onChange }: FieldProps) {
   const id = idOf(field.name);
@@ -46,16 +57,13 @@ export function FieldInput({ field, raw, errors, disabled, onChange }: FieldProp
       <fieldset>
         <legend>{field.label}</legend>
         {field.description && <p class="hint muted">{field.description}</p>}
-        {(field.children ?? []).map((child) => (
-          <FieldInput
-            key={child.name}
-            field={child}
-            raw={raw}
-            errors={errors}
-            disabled={disabled}
-            onChange={onChange}
-          />
-        ))}
+        <FieldInputs
+          fields={field.children ?? []}
+          raw={raw}
+          errors={errors}
+          disabled={disabled}
+          onChange={onChange}
+        />
       </fieldset>
     );
   }
@@ -83,16 +91,13 @@ export function FieldInput({ field, raw, errors, disabled, onChange }: FieldProp
         {Array.from({ length: count }, (_, i) => (
           // A row is its position: removing one shifts the later rows' values up (see remove).
           <div class="row-fields" key={i} data-testid={`${field.name}-row`}>
-            {rowFields(field, i).map((child) => (
-              <FieldInput
-                key={child.name}
-                field={{ ...child, label: `${child.label} (${i + 1})` }}
-                raw={raw}
-                errors={errors}
-                disabled={disabled}
-                onChange={onChange}
-              />
-            ))}
+            <FieldInputs
+              fields={rowFields(field, i).map((child) => ({ ...child, label: `${child.label} (${i + 1})` }))}
+              raw={raw}
+              errors={errors}
+              disabled={disabled}
+              onChange={onChange}
+            />
             <button type="button" disabled={disabled} onClick={() => remove(i)}>
               Remove {i + 1}
             </button>

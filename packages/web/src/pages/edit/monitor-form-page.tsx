@@ -9,7 +9,7 @@ import { Link, navigate } from '../../router.tsx';
 import { canEdit, useSessionUser } from '../../session.ts';
 import type { PageProps } from '../registry.ts';
 import { CheckNow } from './check-now.tsx';
-import { FieldInput } from './field-input.tsx';
+import { FieldInputs } from './field-input.tsx';
 import { NewPingUrl } from './new-ping-url.tsx';
 import { SecretOnce } from './secret-once.tsx';
 import { useSchemaForm } from './use-schema-form.ts';
@@ -150,29 +150,23 @@ export function MonitorFormPage({ params }: PageProps) {
               ))}
             </select>
           </div>
-          {basic.map((field) => (
-            <FieldInput
-              key={field.name}
-              field={field}
-              raw={form.raw}
-              errors={form.errors}
-              disabled={disabled}
-              onChange={form.change}
-            />
-          ))}
+          <FieldInputs
+            fields={basic}
+            raw={form.raw}
+            errors={form.errors}
+            disabled={disabled}
+            onChange={form.change}
+          />
         </fieldset>
         <fieldset>
           <legend>{kind} options</legend>
-          {specific.map((field) => (
-            <FieldInput
-              key={field.name}
-              field={field}
-              raw={form.raw}
-              errors={form.errors}
-              disabled={disabled}
-              onChange={form.change}
-            />
-          ))}
+          <FieldInputs
+            fields={specific}
+            raw={form.raw}
+            errors={form.errors}
+            disabled={disabled}
+            onChange={form.change}
+          />
         </fieldset>
         <fieldset>
           {/* Closed unless something in it is set or wrong, so a phone shows the basics first. */}
@@ -181,16 +175,13 @@ export function MonitorFormPage({ params }: PageProps) {
             open={alerts.some((f) => form.errors.has(f.name) || hasValue(form.raw, f.name)) || undefined}
           >
             <summary>Alerts</summary>
-            {alerts.map((field) => (
-              <FieldInput
-                key={field.name}
-                field={field}
-                raw={form.raw}
-                errors={form.errors}
-                disabled={disabled}
-                onChange={form.change}
-              />
-            ))}
+            <FieldInputs
+              fields={alerts}
+              raw={form.raw}
+              errors={form.errors}
+              disabled={disabled}
+              onChange={form.change}
+            />
           </details>
         </fieldset>
         <div aria-live="polite">

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { type RawValues, writeFields } from '../../forms/form-values.ts';
 import type { JsonSchema } from '../../forms/json-schema.ts';
 import type { Field } from '../../forms/schema-fields.ts';
-import { FieldInput } from '../edit/field-input.tsx';
+import { FieldInputs } from '../edit/field-input.tsx';
 import { useSchemaForm } from '../edit/use-schema-form.ts';
 import '../edit/forms.css';
 
@@ -51,16 +51,13 @@ export function SchemaForm(props: SchemaFormProps) {
       <fieldset>
         <legend>{props.legend}</legend>
         {props.children}
-        {fields.map((field) => (
-          <FieldInput
-            key={field.name}
-            field={field}
-            raw={form.raw}
-            errors={form.errors}
-            disabled={busy}
-            onChange={form.change}
-          />
-        ))}
+        <FieldInputs
+          fields={fields}
+          raw={form.raw}
+          errors={form.errors}
+          disabled={busy}
+          onChange={form.change}
+        />
       </fieldset>
       <div aria-live="assertive">
         {error && (
