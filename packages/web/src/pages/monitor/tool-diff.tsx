@@ -20,6 +20,37 @@ function Words({ from, to }: { from: string; to: string }) {
   );
 }
 
+interface Snapshot {
+  hash: string;
+  at: number;
+}
+
+/** One end of the comparison: a snapshot of the tool list, by when it was first seen and its hash. */
+function SnapshotSelect({
+  label,
+  value,
+  snapshots,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  snapshots: readonly Snapshot[];
+  onChange: (hash: string) => void;
+}) {
+  return (
+    <label>
+      {label}{' '}
+      <select value={value} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
+        {snapshots.map((s) => (
+          <option key={s.hash} value={s.hash}>
+            {`${formatTime(s.at)} · ${s.hash.slice(7, 15)}`}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function Changed({ change }: { change: ToolChange }) {
   const schema = [
     ...change.input.map((c) => ({ ...c, where: 'input' })),
@@ -74,7 +105,7 @@ function Changed({ change }: { change: ToolChange }) {
 }
 
 /** What changed between two tool-list snapshots, chosen from those the monitor's events name. */
-export function ToolDiffView({ snapshots }: { snapshots: { hash: string; at: number }[] }) {
+export function ToolDiffView({ snapshots }: { snapshots: Snapshot[] }) {
   const last = snapshots.length - 1;
   const [from, setFrom] = useState(snapshots[last - 1]?.hash ?? '');
   const [to, setTo] = useState(snapshots[last]?.hash ?? '');
@@ -106,32 +137,13 @@ export function ToolDiffView({ snapshots }: { snapshots: { hash: string; at: num
       </section>
     );
   }
-  const label = (s: { hash: string; at: number }) => `${formatTime(s.at)} · ${s.hash.slice(7, 15)}`;
   const empty = diff && !diff.added.length && !diff.removed.length && !diff.changed.length;
   return (
     <section class="card" aria-labelledby="diff-title">
       <h2 id="diff-title">Tool changes</h2>
       <div class="toolbar">
-        <label>
-          From{' '}
-          <select value={from} onChange={(e) => setFrom((e.currentTarget as HTMLSelectElement).value)}>
-            {snapshots.map((s) => (
-              <option key={s.hash} value={s.hash}>
-                {label(s)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          To{' '}
-          <select value={to} onChange={(e) => setTo((e.currentTarget as HTMLSelectElement).value)}>
-            {snapshots.map((s) => (
-              <option key={s.hash} value={s.hash}>
-                {label(s)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SnapshotSelect label="From" value={from} snapshots={snapshots} onChange={setFrom} />
+        <SnapshotSelect label="To" value={to} snapshots={snapshots} onChange={setTo} />
       </div>
       {error && <p class="error-box">{error}</p>}
       <ul class="tool-diff" data-testid="tool-diff">

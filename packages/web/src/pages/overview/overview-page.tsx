@@ -36,6 +36,39 @@ function update(query: URLSearchParams, name: string, value: string): void {
 }
 
 /** Where the viewport is, measured from the list's top: re-read on scroll and resize, once a frame. */
+/** A toolbar filter: one of `options`, or the first choice, `every`, for no filter. */
+function FilterSelect({
+  label,
+  testId,
+  value,
+  every,
+  options,
+  onChange,
+}: {
+  label: string;
+  testId: string;
+  value: string;
+  every: string;
+  options: readonly string[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <select
+      aria-label={label}
+      data-testid={testId}
+      value={value}
+      onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}
+    >
+      <option value="">{every}</option>
+      {options.map((o) => (
+        <option key={o} value={o}>
+          {o}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 function useViewport(list: { current: HTMLElement | null }): { top: number; height: number } {
   const [view, setView] = useState({
     top: 0,
@@ -124,32 +157,22 @@ export function OverviewPage({ query }: PageProps) {
           value={filter.q}
           onInput={(e) => update(query, 'q', (e.currentTarget as HTMLInputElement).value)}
         />
-        <select
-          aria-label="State"
-          data-testid="state-filter"
+        <FilterSelect
+          label="State"
+          testId="state-filter"
           value={filter.status}
-          onChange={(e) => update(query, 'state', (e.currentTarget as HTMLSelectElement).value)}
-        >
-          <option value="">Every state</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-        <select
-          aria-label="Tag"
-          data-testid="tag-filter"
+          every="Every state"
+          options={STATUSES}
+          onChange={(value) => update(query, 'state', value)}
+        />
+        <FilterSelect
+          label="Tag"
+          testId="tag-filter"
           value={filter.tag}
-          onChange={(e) => update(query, 'tag', (e.currentTarget as HTMLSelectElement).value)}
-        >
-          <option value="">Every tag</option>
-          {tags.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
+          every="Every tag"
+          options={tags}
+          onChange={(value) => update(query, 'tag', value)}
+        />
         <label class="check">
           <input
             type="checkbox"
