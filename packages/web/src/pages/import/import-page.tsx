@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../../api/client.ts';
+import { DataTable } from '../../components/data-table.tsx';
 import { type ImportedServer, parseMcpJson } from '../../forms/mcp-json.ts';
 import { Link } from '../../router.tsx';
 import '../edit/forms.css';
@@ -113,65 +114,47 @@ export function ImportPage() {
             <legend>
               {servers.length} server{servers.length === 1 ? '' : 's'} found
             </legend>
-            <div class="table-wrap">
-              <table class="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Create</th>
-                    <th scope="col">Name</th>
-                    <th scope="col">Target</th>
-                    <th scope="col">Result</th>
+            <DataTable headings={['Create', 'Name', 'Target', 'Result']}>
+              {servers.map((server) => {
+                const outcome = outcomes[server.name];
+                return (
+                  <tr key={server.name} data-testid="import-row" data-name={server.name}>
+                    <td>
+                      <input
+                        type="checkbox"
+                        id={`import-${server.name}`}
+                        checked={chosen.has(server.name)}
+                        disabled={busy || server.error !== undefined}
+                        onChange={(e) => toggle(server.name, (e.currentTarget as HTMLInputElement).checked)}
+                      />
+                    </td>
+                    <td>
+                      <label for={`import-${server.name}`}>{server.name}</label>
+                      {server.monitor.enabled === false && <span class="tag">disabled in the client</span>}
+                    </td>
+                    <td>
+                      {server.error ? (
+                        <span class="field-error">{server.error}</span>
+                      ) : (
+                        <code>{targetText(server.monitor)}</code>
+                      )}
+                      {server.notes.map((note) => (
+                        <p key={note} class="hint muted">
+                          {note}
+                        </p>
+                      ))}
+                    </td>
+                    <td data-testid="import-result" data-state={outcome?.state}>
+                      {outcome?.state === 'created' && <Link href={`/monitors/${outcome.id}`}>created</Link>}
+                      {outcome?.state === 'exists' && <span title={outcome.reason}>already exists</span>}
+                      {outcome?.state === 'failed' && (
+                        <span class="field-error">failed: {outcome.reason}</span>
+                      )}
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {servers.map((server) => {
-                    const outcome = outcomes[server.name];
-                    return (
-                      <tr key={server.name} data-testid="import-row" data-name={server.name}>
-                        <td>
-                          <input
-                            type="checkbox"
-                            id={`import-${server.name}`}
-                            checked={chosen.has(server.name)}
-                            disabled={busy || server.error !== undefined}
-                            onChange={(e) =>
-                              toggle(server.name, (e.currentTarget as HTMLInputElement).checked)
-                            }
-                          />
-                        </td>
-                        <td>
-                          <label for={`import-${server.name}`}>{server.name}</label>
-                          {server.monitor.enabled === false && (
-                            <span class="tag">disabled in the client</span>
-                          )}
-                        </td>
-                        <td>
-                          {server.error ? (
-                            <span class="field-error">{server.error}</span>
-                          ) : (
-                            <code>{targetText(server.monitor)}</code>
-                          )}
-                          {server.notes.map((note) => (
-                            <p key={note} class="hint muted">
-                              {note}
-                            </p>
-                          ))}
-                        </td>
-                        <td data-testid="import-result" data-state={outcome?.state}>
-                          {outcome?.state === 'created' && (
-                            <Link href={`/monitors/${outcome.id}`}>created</Link>
-                          )}
-                          {outcome?.state === 'exists' && <span title={outcome.reason}>already exists</span>}
-                          {outcome?.state === 'failed' && (
-                            <span class="field-error">failed: {outcome.reason}</span>
-                          )}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+                );
+              })}
+            </DataTable>
           </fieldset>
         )}
         <div aria-live="polite" role="status">

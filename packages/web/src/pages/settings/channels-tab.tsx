@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import { api, errorText } from '../../api/client.ts';
+import { DataTable } from '../../components/data-table.tsx';
 import { channelNameSchema, channelTypes } from '../../forms/config-schema.ts';
 import { type Delivery, deliveryText } from '../../forms/delivery-text.ts';
 import { fieldsOf } from '../../forms/schema-fields.ts';
@@ -108,53 +109,41 @@ export function ChannelsTab() {
       <ListErrors error={error} actionError={actionError} />
       {items && items.length === 0 && <p class="muted">No channels yet.</p>}
       {items && items.length > 0 && (
-        <div class="table-wrap">
-          <table class="table" data-testid="channels">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col">Settings</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((c) => (
-                <tr key={c.name} data-name={c.name}>
-                  <td>
-                    {c.name}
-                    {c.source === 'file' && <span class="tag">mcpwatch.yaml, read-only</span>}
-                  </td>
-                  <td>{c.type}</td>
-                  <td>
-                    {Object.entries(c.config).map(([key, value]) => (
-                      <div key={key}>
-                        <span class="muted">{key}</span>{' '}
-                        <code>{typeof value === 'string' ? value : JSON.stringify(value)}</code>
-                      </div>
-                    ))}
-                  </td>
-                  <td>
-                    <div class="form-actions">
-                      <button type="button" data-testid="channel-test" onClick={() => test(c.name)}>
-                        Send test
-                      </button>
-                      {c.source === 'api' && (
-                        <EditDeleteButtons
-                          onEdit={() => setForm({ editing: c })}
-                          onDelete={() => remove(c.name)}
-                        />
-                      )}
-                    </div>
-                    <p aria-live="polite" data-testid="channel-test-result">
-                      {tests[c.name]}
-                    </p>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="channels" headings={['Name', 'Type', 'Settings', 'Actions']}>
+          {items.map((c) => (
+            <tr key={c.name} data-name={c.name}>
+              <td>
+                {c.name}
+                {c.source === 'file' && <span class="tag">mcpwatch.yaml, read-only</span>}
+              </td>
+              <td>{c.type}</td>
+              <td>
+                {Object.entries(c.config).map(([key, value]) => (
+                  <div key={key}>
+                    <span class="muted">{key}</span>{' '}
+                    <code>{typeof value === 'string' ? value : JSON.stringify(value)}</code>
+                  </div>
+                ))}
+              </td>
+              <td>
+                <div class="form-actions">
+                  <button type="button" data-testid="channel-test" onClick={() => test(c.name)}>
+                    Send test
+                  </button>
+                  {c.source === 'api' && (
+                    <EditDeleteButtons
+                      onEdit={() => setForm({ editing: c })}
+                      onDelete={() => remove(c.name)}
+                    />
+                  )}
+                </div>
+                <p aria-live="polite" data-testid="channel-test-result">
+                  {tests[c.name]}
+                </p>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {form ? (
         <ChannelForm key={form.editing?.name ?? 'new'} editing={form.editing} onDone={done} />

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import { api } from '../../api/client.ts';
+import { DataTable } from '../../components/data-table.tsx';
 import { maintenanceSchema } from '../../forms/config-schema.ts';
 import { fieldsOf } from '../../forms/schema-fields.ts';
 import { confirmDelete, EditDeleteButtons, ListErrors, NewItemButton } from './list-actions.tsx';
@@ -73,41 +74,26 @@ export function MaintenanceTab() {
       <ListErrors error={error} actionError={actionError} />
       {items && items.length === 0 && <p class="muted">No maintenance windows.</p>}
       {items && items.length > 0 && (
-        <div class="table-wrap">
-          <table class="table" data-testid="maintenance">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">When</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((w) => (
-                <tr key={w.id}>
-                  <td>
-                    {w.name}
-                    {w.active && <span class="tag">open now</span>}
-                    {w.readOnly && <span class="tag">{w.readOnly}</span>}
-                  </td>
-                  <td>{when(w)}</td>
-                  <td>{scope(w)}</td>
-                  <td>
-                    {w.source === 'api' && (
-                      <div class="form-actions">
-                        <EditDeleteButtons
-                          onEdit={() => setForm({ editing: w })}
-                          onDelete={() => remove(w)}
-                        />
-                      </div>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="maintenance" headings={['Name', 'When', 'Scope', 'Actions']}>
+          {items.map((w) => (
+            <tr key={w.id}>
+              <td>
+                {w.name}
+                {w.active && <span class="tag">open now</span>}
+                {w.readOnly && <span class="tag">{w.readOnly}</span>}
+              </td>
+              <td>{when(w)}</td>
+              <td>{scope(w)}</td>
+              <td>
+                {w.source === 'api' && (
+                  <div class="form-actions">
+                    <EditDeleteButtons onEdit={() => setForm({ editing: w })} onDelete={() => remove(w)} />
+                  </div>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {form ? (
         <SchemaForm

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import { api } from '../../api/client.ts';
+import { DataTable } from '../../components/data-table.tsx';
 import { statusPageSchema } from '../../forms/config-schema.ts';
 import { fieldsOf } from '../../forms/schema-fields.ts';
 import { confirmDelete, EditDeleteButtons, ListErrors, NewItemButton } from './list-actions.tsx';
@@ -63,54 +64,43 @@ export function StatusPagesTab() {
       <ListErrors error={error} actionError={actionError} />
       {items && items.length === 0 && <p class="muted">No status pages yet.</p>}
       {items && items.length > 0 && (
-        <div class="table-wrap">
-          <table class="table" data-testid="status-pages">
-            <thead>
-              <tr>
-                <th scope="col">Page</th>
-                <th scope="col">Services</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((page) => (
-                <tr key={page.slug}>
-                  <td>
-                    <a href={page.url} target="_blank" rel="noopener">
-                      {page.title}
-                    </a>{' '}
-                    <span class="muted">{page.url}</span>
-                    {page.domain && <span class="tag">{page.domain}</span>}
-                    {page.readOnly && <span class="tag">{page.readOnly}</span>}
-                    {page.warnings.map((w) => (
-                      <p key={w} class="hint muted">
-                        {w}
-                      </p>
-                    ))}
-                  </td>
-                  <td>
-                    {page.items
-                      .map(
-                        (i) =>
-                          `${i.publicName ?? i.monitor ?? i.group}${i.publicName ? ` (${i.monitor ?? i.group})` : ''}`,
-                      )
-                      .join(', ')}
-                  </td>
-                  <td>
-                    {page.source === 'api' && (
-                      <div class="form-actions">
-                        <EditDeleteButtons
-                          onEdit={() => setForm({ editing: page })}
-                          onDelete={() => remove(page)}
-                        />
-                      </div>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="status-pages" headings={['Page', 'Services', 'Actions']}>
+          {items.map((page) => (
+            <tr key={page.slug}>
+              <td>
+                <a href={page.url} target="_blank" rel="noopener">
+                  {page.title}
+                </a>{' '}
+                <span class="muted">{page.url}</span>
+                {page.domain && <span class="tag">{page.domain}</span>}
+                {page.readOnly && <span class="tag">{page.readOnly}</span>}
+                {page.warnings.map((w) => (
+                  <p key={w} class="hint muted">
+                    {w}
+                  </p>
+                ))}
+              </td>
+              <td>
+                {page.items
+                  .map(
+                    (i) =>
+                      `${i.publicName ?? i.monitor ?? i.group}${i.publicName ? ` (${i.monitor ?? i.group})` : ''}`,
+                  )
+                  .join(', ')}
+              </td>
+              <td>
+                {page.source === 'api' && (
+                  <div class="form-actions">
+                    <EditDeleteButtons
+                      onEdit={() => setForm({ editing: page })}
+                      onDelete={() => remove(page)}
+                    />
+                  </div>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {form ? (
         <SchemaForm

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, errorText } from '../../api/client.ts';
+import { DataTable } from '../../components/data-table.tsx';
 import { formatTime } from '../../lib/format.ts';
 import { SecretOnce } from '../edit/secret-once.tsx';
 import { confirmDelete } from './list-actions.tsx';
@@ -74,36 +75,22 @@ export function TokensTab() {
       </div>
       {items && items.length === 0 && <p class="muted">No tokens yet.</p>}
       {items && items.length > 0 && (
-        <div class="table-wrap">
-          <table class="table" data-testid="tokens">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Owner</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.name}</td>
-                  <td>{t.scope}</td>
-                  <td>{t.userName ?? ''}</td>
-                  <td>{t.lastUsedAt ? formatTime(t.lastUsedAt) : 'never'}</td>
-                  <td>{t.expiresAt ? formatTime(t.expiresAt) : 'never'}</td>
-                  <td>
-                    <button type="button" onClick={() => revoke(t)}>
-                      Revoke
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="tokens" headings={['Name', 'Scope', 'Owner', 'Last used', 'Expires', 'Actions']}>
+          {items.map((t) => (
+            <tr key={t.id}>
+              <td>{t.name}</td>
+              <td>{t.scope}</td>
+              <td>{t.userName ?? ''}</td>
+              <td>{t.lastUsedAt ? formatTime(t.lastUsedAt) : 'never'}</td>
+              <td>{t.expiresAt ? formatTime(t.expiresAt) : 'never'}</td>
+              <td>
+                <button type="button" onClick={() => revoke(t)}>
+                  Revoke
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <form class="form" onSubmit={create}>
         <fieldset>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, errorText } from '../../api/client.ts';
 import type { User } from '../../api/types.ts';
+import { DataTable } from '../../components/data-table.tsx';
 import { useSessionUser } from '../../session.ts';
 import { useList } from './use-list.ts';
 
@@ -56,54 +57,43 @@ export function UsersTab() {
         {message && <p class={message.error ? 'error-box' : 'notice'}>{message.text}</p>}
       </div>
       {items && (
-        <div class="table-wrap">
-          <table class="table" data-testid="users">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((user) => (
-                <tr key={user.id} data-name={user.name}>
-                  <td>{user.name}</td>
-                  <td>
-                    <label class="sr-only" for={`role-${user.id}`}>
-                      Role of {user.name}
-                    </label>
-                    <select
-                      id={`role-${user.id}`}
-                      value={user.role}
-                      disabled={user.id === me?.id}
-                      onChange={(e) => {
-                        const role = (e.currentTarget as HTMLSelectElement).value;
-                        act(
-                          () => api(`/users/${user.id}`, { method: 'PATCH', body: { role } }),
-                          `${user.name} is now ${role}.`,
-                        );
-                      }}
-                    >
-                      {ROLES.map((r) => (
-                        <option key={r} value={r}>
-                          {r}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td>
-                    {user.id !== me?.id && (
-                      <button type="button" onClick={() => remove(user)}>
-                        Remove
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="users" headings={['Name', 'Role', 'Actions']}>
+          {items.map((user) => (
+            <tr key={user.id} data-name={user.name}>
+              <td>{user.name}</td>
+              <td>
+                <label class="sr-only" for={`role-${user.id}`}>
+                  Role of {user.name}
+                </label>
+                <select
+                  id={`role-${user.id}`}
+                  value={user.role}
+                  disabled={user.id === me?.id}
+                  onChange={(e) => {
+                    const role = (e.currentTarget as HTMLSelectElement).value;
+                    act(
+                      () => api(`/users/${user.id}`, { method: 'PATCH', body: { role } }),
+                      `${user.name} is now ${role}.`,
+                    );
+                  }}
+                >
+                  {ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {r}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td>
+                {user.id !== me?.id && (
+                  <button type="button" onClick={() => remove(user)}>
+                    Remove
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <form class="form" onSubmit={add}>
         <fieldset>
