@@ -121,6 +121,15 @@ export function MonitorFormPage({ params }: PageProps) {
     );
   }
   const disabled = busy || readOnly !== null;
+  const inputs = (fields: readonly Field[]) => (
+    <FieldInputs
+      fields={fields}
+      raw={form.raw}
+      errors={form.errors}
+      disabled={disabled}
+      onChange={form.change}
+    />
+  );
   return (
     <section class="page">
       <h1>{id ? `Edit ${monitor?.name ?? 'monitor'}` : 'New monitor'}</h1>
@@ -150,23 +159,11 @@ export function MonitorFormPage({ params }: PageProps) {
               ))}
             </select>
           </div>
-          <FieldInputs
-            fields={basic}
-            raw={form.raw}
-            errors={form.errors}
-            disabled={disabled}
-            onChange={form.change}
-          />
+          {inputs(basic)}
         </fieldset>
         <fieldset>
           <legend>{kind} options</legend>
-          <FieldInputs
-            fields={specific}
-            raw={form.raw}
-            errors={form.errors}
-            disabled={disabled}
-            onChange={form.change}
-          />
+          {inputs(specific)}
         </fieldset>
         <fieldset>
           {/* Closed unless something in it is set or wrong, so a phone shows the basics first. */}
@@ -175,13 +172,7 @@ export function MonitorFormPage({ params }: PageProps) {
             open={alerts.some((f) => form.errors.has(f.name) || hasValue(form.raw, f.name)) || undefined}
           >
             <summary>Alerts</summary>
-            <FieldInputs
-              fields={alerts}
-              raw={form.raw}
-              errors={form.errors}
-              disabled={disabled}
-              onChange={form.change}
-            />
+            {inputs(alerts)}
           </details>
         </fieldset>
         <div aria-live="polite">
