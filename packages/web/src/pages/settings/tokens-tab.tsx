@@ -3,6 +3,7 @@ import { api, errorText } from '../../api/client.ts';
 import { DataTable } from '../../components/data-table.tsx';
 import { formatTime } from '../../lib/format.ts';
 import { SecretOnce } from '../edit/secret-once.tsx';
+import { CreateForm } from './create-form.tsx';
 import { confirmDelete } from './list-actions.tsx';
 import { useList } from './use-list.ts';
 
@@ -92,38 +93,23 @@ export function TokensTab() {
           ))}
         </DataTable>
       )}
-      <form class="form" onSubmit={create}>
-        <fieldset>
-          <legend>Create a token</legend>
-          <div class="field">
-            <label for="token-name">Name *</label>
-            <input id="token-name" name="name" required maxLength={100} autocomplete="off" />
-          </div>
-          <div class="field">
-            <label for="token-scope">Scope</label>
-            <select id="token-scope" name="scope">
-              <option value="read">read</option>
-              <option value="write">write</option>
-            </select>
-          </div>
-          <div class="field">
-            <label for="token-days">Expires in (days)</label>
-            <input
-              id="token-days"
-              name="expiresInDays"
-              type="number"
-              min={1}
-              max={3650}
-              placeholder="never"
-            />
-          </div>
-        </fieldset>
-        <div class="form-actions">
-          <button type="submit" class="primary" disabled={busy}>
-            Create token
-          </button>
+      <CreateForm legend="Create a token" submitLabel="Create token" busy={busy} onSubmit={create}>
+        <div class="field">
+          <label for="token-name">Name *</label>
+          <input id="token-name" name="name" required maxLength={100} autocomplete="off" />
         </div>
-      </form>
+        <div class="field">
+          <label for="token-scope">Scope</label>
+          <select id="token-scope" name="scope">
+            <option value="read">read</option>
+            <option value="write">write</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for="token-days">Expires in (days)</label>
+          <input id="token-days" name="expiresInDays" type="number" min={1} max={3650} placeholder="never" />
+        </div>
+      </CreateForm>
     </div>
   );
 }

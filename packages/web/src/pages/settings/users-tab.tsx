@@ -3,9 +3,22 @@ import { api, errorText } from '../../api/client.ts';
 import type { User } from '../../api/types.ts';
 import { DataTable } from '../../components/data-table.tsx';
 import { useSessionUser } from '../../session.ts';
+import { CreateForm } from './create-form.tsx';
 import { useList } from './use-list.ts';
 
 const ROLES: User['role'][] = ['viewer', 'editor', 'admin'];
+
+function RoleOptions() {
+  return (
+    <>
+      {ROLES.map((r) => (
+        <option key={r} value={r}>
+          {r}
+        </option>
+      ))}
+    </>
+  );
+}
 
 /** Users (admins only): add one with a role, change a role, remove one. */
 export function UsersTab() {
@@ -77,11 +90,7 @@ export function UsersTab() {
                     );
                   }}
                 >
-                  {ROLES.map((r) => (
-                    <option key={r} value={r}>
-                      {r}
-                    </option>
-                  ))}
+                  <RoleOptions />
                 </select>
               </td>
               <td>
@@ -95,42 +104,30 @@ export function UsersTab() {
           ))}
         </DataTable>
       )}
-      <form class="form" onSubmit={add}>
-        <fieldset>
-          <legend>Add a user</legend>
-          <div class="field">
-            <label for="user-name">Name *</label>
-            <input id="user-name" name="name" required maxLength={200} autocomplete="off" />
-          </div>
-          <div class="field">
-            <label for="user-password">Password * (at least 8 characters)</label>
-            <input
-              id="user-password"
-              name="password"
-              type="password"
-              required
-              minLength={8}
-              maxLength={1024}
-              autocomplete="new-password"
-            />
-          </div>
-          <div class="field">
-            <label for="user-role">Role</label>
-            <select id="user-role" name="role">
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
-            </select>
-          </div>
-        </fieldset>
-        <div class="form-actions">
-          <button type="submit" class="primary" disabled={busy}>
-            Add user
-          </button>
+      <CreateForm legend="Add a user" submitLabel="Add user" busy={busy} onSubmit={add}>
+        <div class="field">
+          <label for="user-name">Name *</label>
+          <input id="user-name" name="name" required maxLength={200} autocomplete="off" />
         </div>
-      </form>
+        <div class="field">
+          <label for="user-password">Password * (at least 8 characters)</label>
+          <input
+            id="user-password"
+            name="password"
+            type="password"
+            required
+            minLength={8}
+            maxLength={1024}
+            autocomplete="new-password"
+          />
+        </div>
+        <div class="field">
+          <label for="user-role">Role</label>
+          <select id="user-role" name="role">
+            <RoleOptions />
+          </select>
+        </div>
+      </CreateForm>
     </div>
   );
 }
