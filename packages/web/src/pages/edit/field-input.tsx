@@ -37,6 +37,7 @@ export function FieldInputs({ fields, ...rest }: Omit<FieldProps, 'field'> & { f
 /** One input for one schema property, with its label, hint and error (announced when it appears). */
 export function FieldInput({ field, raw, errors, disabled, onChange }: FieldProps) {
   const id = idOf(field.name);
+  const shared = { raw, errors, disabled, onChange };
   const error = errors.get(field.name);
   const described = [field.description || HINTS[field.kind] ? `${id}-hint` : '', error ? `${id}-error` : '']
     .filter(Boolean)
@@ -57,13 +58,7 @@ export function FieldInput({ field, raw, errors, disabled, onChange }: FieldProp
       <fieldset>
         <legend>{field.label}</legend>
         {field.description && <p class="hint muted">{field.description}</p>}
-        <FieldInputs
-          fields={field.children ?? []}
-          raw={raw}
-          errors={errors}
-          disabled={disabled}
-          onChange={onChange}
-        />
+        <FieldInputs fields={field.children ?? []} {...shared} />
       </fieldset>
     );
   }
@@ -93,10 +88,7 @@ export function FieldInput({ field, raw, errors, disabled, onChange }: FieldProp
           <div class="row-fields" key={i} data-testid={`${field.name}-row`}>
             <FieldInputs
               fields={rowFields(field, i).map((child) => ({ ...child, label: `${child.label} (${i + 1})` }))}
-              raw={raw}
-              errors={errors}
-              disabled={disabled}
-              onChange={onChange}
+              {...shared}
             />
             <button type="button" disabled={disabled} onClick={() => remove(i)}>
               Remove {i + 1}
@@ -148,10 +140,7 @@ export function FieldInput({ field, raw, errors, disabled, onChange }: FieldProp
               label: chosen.kind === 'group' ? field.label : `${field.label} (${chosen.label})`,
               description: field.description,
             }}
-            raw={raw}
-            errors={errors}
-            disabled={disabled}
-            onChange={onChange}
+            {...shared}
           />
         )}
       </div>
