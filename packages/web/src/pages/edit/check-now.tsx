@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { api, errorText } from '../../api/client.ts';
+import { api } from '../../api/client.ts';
+import { useBusyAction } from '../../components/use-busy-action.ts';
 import { formatMs } from '../../lib/format.ts';
 
 interface ProbeResult {
@@ -13,21 +14,13 @@ interface ProbeResult {
 
 /** "Check now": runs the probe on the service and shows what it found, phase by phase. */
 export function CheckNow({ id }: { id: string }) {
-  const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ProbeResult>();
-  const [error, setError] = useState<string>();
-  const run = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const { busy, error, run: runAction } = useBusyAction();
+  const run = () =>
+    runAction(async () => {
       const answer = await api<{ result: ProbeResult }>(`/monitors/${id}/check`, { method: 'POST' });
       setResult(answer.result);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <section class="card check-now" aria-labelledby="check-now-title">
       <h2 id="check-now-title">Check now</h2>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { api, errorText } from '../../api/client.ts';
+import { api } from '../../api/client.ts';
+import { useBusyAction } from '../../components/use-busy-action.ts';
 import { SecretOnce } from './secret-once.tsx';
 
 /**
@@ -8,24 +9,17 @@ import { SecretOnce } from './secret-once.tsx';
  */
 export function NewPingUrl({ id }: { id: string }) {
   const [path, setPath] = useState<string>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useBusyAction();
   const issue = async (revokeOthers: boolean) => {
     if (revokeOthers && !window.confirm('Revoke every earlier ping URL? Pings sent to them will get 404.'))
       return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const answer = await api<{ path: string }>(`/monitors/${id}/heartbeat-tokens`, {
         method: 'POST',
         body: { revokeOthers },
       });
       setPath(answer.path);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section class="card check-now" aria-labelledby="ping-url-title">

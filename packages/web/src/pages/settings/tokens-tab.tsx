@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
-import { api, errorText } from '../../api/client.ts';
+import { api } from '../../api/client.ts';
 import { DataTable } from '../../components/data-table.tsx';
+import { useBusyAction } from '../../components/use-busy-action.ts';
 import { formatTime } from '../../lib/format.ts';
 import { SecretOnce } from '../edit/secret-once.tsx';
 import { CreateForm } from './create-form.tsx';
@@ -21,18 +22,15 @@ interface Token {
 export function TokensTab() {
   const { items, error, reload } = useList<Token>('/tokens', 'tokens');
   const [secret, setSecret] = useState<string>();
-  const [message, setMessage] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error: message, setError: setMessage, run } = useBusyAction();
 
   const create = async (event: Event) => {
     event.preventDefault();
     const formEl = event.currentTarget as HTMLFormElement;
     const form = new FormData(formEl);
     const days = String(form.get('expiresInDays') ?? '').trim();
-    setBusy(true);
-    setMessage(undefined);
     setSecret(undefined);
-    try {
+    await run(async () => {
       const answer = await api<{ secret: string }>('/tokens', {
         method: 'POST',
         body: {
@@ -44,11 +42,7 @@ export function TokensTab() {
       setSecret(answer.secret);
       formEl.reset();
       reload();
-    } catch (e) {
-      setMessage(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const revoke = (token: Token) =>
     confirmDelete(
