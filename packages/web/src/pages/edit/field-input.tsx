@@ -23,6 +23,15 @@ function placeholderOf(field: Field): string | undefined {
   return `default ${String(d)}`;
 }
 
+/** A field's error, announced by its input's aria-describedby. */
+function FieldError({ id, error }: { id: string; error: string | undefined }) {
+  return error ? (
+    <p class="field-error" id={`${id}-error`}>
+      {error}
+    </p>
+  ) : null;
+}
+
 /** The inputs of several schema properties, in order, sharing the form's values, errors and state. */
 export function FieldInputs({ fields, ...rest }: Omit<FieldProps, 'field'> & { fields: readonly Field[] }) {
   return (
@@ -95,11 +104,7 @@ export function FieldInput({ field, raw, errors, disabled, onChange }: FieldProp
             </button>
           </div>
         ))}
-        {error && (
-          <p class="field-error" id={`${id}-error`}>
-            {error}
-          </p>
-        )}
+        <FieldError id={id} error={error} />
         <div>
           <button
             type="button"
@@ -166,11 +171,7 @@ export function FieldInput({ field, raw, errors, disabled, onChange }: FieldProp
             {field.description}
           </p>
         )}
-        {error && (
-          <p class="field-error" id={`${id}-error`}>
-            {error}
-          </p>
-        )}
+        <FieldError id={id} error={error} />
       </div>
     );
   }
@@ -213,11 +214,7 @@ export function FieldInput({ field, raw, errors, disabled, onChange }: FieldProp
           {[field.description, HINTS[field.kind]].filter(Boolean).join(' ')}
         </p>
       )}
-      {error && (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
+      <FieldError id={id} error={error} />
     </div>
   );
 }
