@@ -146,7 +146,7 @@ describeBrowser('the dashboard in Chromium', () => {
   );
 
   it(
-    'opens the incident and acknowledges it with a note',
+    'opens the incident, acknowledges it with a note and posts a public update',
     async () => {
       const weather = await monitorNamed('weather');
       const open = await waitFor('the open incident of weather', async () => {
@@ -177,6 +177,20 @@ describeBrowser('the dashboard in Chromium', () => {
       await page.reload();
       await item.waitFor({ timeout: WAIT_MS });
       await expect.poll(() => item.textContent()).toMatch(/admin/);
+
+      // A public update for the status pages, posted from the card.
+      await item.locator('[data-testid=incident-updates] > summary').click();
+      await item.locator('select[name=status]').selectOption('identified');
+      await item.locator('textarea[name=message]').fill('The weather provider is down; retrying.');
+      await item.locator('input[name=public]').check();
+      await item.locator('[data-testid=incident-updates] button[type=submit]').click();
+      await item.locator('[data-testid=incident-update][data-public=true]').waitFor({ timeout: WAIT_MS });
+      const { updates } = await dash.api.get<{
+        updates: { status: string; message: string; public: boolean }[];
+      }>(`/api/v1/incidents/${open.id}/updates`);
+      expect(updates).toMatchObject([
+        { status: 'identified', message: 'The weather provider is down; retrying.', public: true },
+      ]);
 
       // The server comes back: the monitor recovers, live, and the incident is resolved.
       mcp.failing = false;

@@ -4,6 +4,7 @@ import type { Incident, StoredEvent } from '../../api/types.ts';
 import { formatTime, relativeTime } from '../../lib/format.ts';
 import { timeline } from '../../lib/timeline.ts';
 import { Link } from '../../router.tsx';
+import { IncidentUpdates } from './incident-updates.tsx';
 
 interface Props {
   incident: Incident;
@@ -136,6 +137,7 @@ export function IncidentCard({ incident, monitorName, editable, onChange }: Prop
           {error}
         </p>
       )}
+      <IncidentUpdates incident={incident} editable={editable} onChange={onChange} />
       <details onToggle={loadTimeline}>
         <summary>Timeline</summary>
         {!events && <p class="muted small">Loading…</p>}
