@@ -97,6 +97,8 @@ export class Checker {
       reason: result.reason ?? null,
       message: result.message,
       durationMs: result.durationMs,
+      ...(result.tls ? { tls: result.tls } : {}),
+      ...(result.mcp?.stderr?.length ? { stderr: result.mcp.stderr } : {}),
     };
     this.deps.bus.emit('result', {
       monitorId: runtime.monitor.id,

@@ -27,6 +27,10 @@ export interface LastCheck {
   reason: string | null;
   message: string;
   durationMs: number;
+  /** The certificate the check saw, for the monitor page; kept in memory until the next check. */
+  tls?: ProbeResult['tls'];
+  /** A stdio server's last stderr lines (bounded by the probe). */
+  stderr?: string[];
 }
 
 /** A monitor as the API and the status command show it. */

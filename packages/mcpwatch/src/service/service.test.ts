@@ -296,5 +296,12 @@ describe('the service', () => {
     expect(restart?.evidence.stderrTail).toContain('fatal: heap out of memory');
     // The death itself was a failed check: the monitor went down on it.
     expect(events.some((e) => e.kind === 'down')).toBe(true);
+    // The monitor page shows the server's last words from the last check, without a check of its own.
+    const last = await until(
+      'a check that saw stderr',
+      () => service.monitors.get(id).lastCheck,
+      (l) => (l?.stderr?.length ?? 0) > 0,
+    );
+    expect(last?.stderr?.join('\n')).toContain('fatal: heap out of memory');
   });
 });

@@ -9,12 +9,42 @@ export interface User {
   role: 'viewer' | 'editor' | 'admin';
 }
 
+/** The parts of a probe result ("check now") the page shows beyond the stored result. */
+export interface ProbeResult {
+  status: string;
+  reason?: string;
+  message: string;
+  durationMs: number;
+  timings: Record<string, number>;
+  tls?: TlsInfo;
+  mcp?: { stderr?: string[]; exitCode?: number | null; serverInfo?: { name?: string; version?: string } };
+}
+
+export interface TlsInfo {
+  protocol?: string;
+  cipher?: string;
+  subject?: string;
+  issuer?: string;
+  altNames?: string[];
+  validFrom?: string;
+  validTo?: string;
+  daysLeft?: number;
+  /** Absent when only an expiry warning told of the certificate. */
+  chainValid?: boolean;
+  chainError?: string;
+  hostnameMatch?: boolean;
+  fingerprint256?: string;
+}
+
 export interface LastCheck {
   at: number;
   status: Status;
   reason: string | null;
   message: string | null;
   durationMs: number;
+  /** Seen by the monitor's last check (kept by the service until the next one). */
+  tls?: TlsInfo;
+  stderr?: string[];
 }
 
 export interface Monitor {

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, errorText } from '../../api/client.ts';
-import type { Monitor } from '../../api/types.ts';
+import type { Monitor, ProbeResult } from '../../api/types.ts';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { formatTime, relativeTime } from '../../lib/format.ts';
 import { timeline, toolSnapshots } from '../../lib/timeline.ts';
@@ -9,7 +9,7 @@ import { canEdit, useSessionUser } from '../../session.ts';
 import type { PageProps } from '../registry.ts';
 import { HeartbeatView } from './heartbeat-view.tsx';
 import { LatencyChart } from './latency-chart.tsx';
-import { CheckResultView, type ProbeResult, StderrView, TlsView, tlsFromEvent } from './probe-details.tsx';
+import { CheckResultView, StderrView, TlsView, tlsFromEvent } from './probe-details.tsx';
 import { TimelineView } from './timeline-view.tsx';
 import { ToolDiffView } from './tool-diff.tsx';
 import { ToolList } from './tool-list.tsx';
@@ -73,14 +73,17 @@ export function MonitorPage({ params }: PageProps) {
   };
 
   const restarts = data.events.filter((e) => e.kind === 'process_restarted' && e.evidence?.stderrTail);
+  const last = monitor.lastCheck;
   const stderr = checkResult?.mcp?.stderr
     ? { lines: checkResult.mcp.stderr, when: 'From the check just made.' }
-    : restarts[0]
-      ? {
-          lines: restarts[0].evidence?.stderrTail as string[],
-          when: `Before the restart at ${formatTime(restarts[0].at)}.`,
-        }
-      : undefined;
+    : last?.stderr
+      ? { lines: last.stderr, when: `From the last check, ${formatTime(last.at)}.` }
+      : restarts[0]
+        ? {
+            lines: restarts[0].evidence?.stderrTail as string[],
+            when: `Before the restart at ${formatTime(restarts[0].at)}.`,
+          }
+        : undefined;
   const tlsEvent = data.events.find((e) => e.kind === 'tls_expiring');
   const lastTlsAt = tlsEvent?.at ?? 0;
   const lastTls = tlsEvent?.evidence ? tlsFromEvent(tlsEvent.evidence) : undefined;
@@ -162,6 +165,8 @@ export function MonitorPage({ params }: PageProps) {
         <UptimeWindows windows={data.windows} />
         {checkResult?.tls ? (
           <TlsView tls={checkResult.tls} />
+        ) : last?.tls ? (
+          <TlsView tls={last.tls} note={`From the last check, ${formatTime(last.at)}.`} />
         ) : (
           lastTls && <TlsView tls={lastTls} note={`From the expiry warning of ${formatTime(lastTlsAt)}.`} />
         )}

@@ -1,31 +1,5 @@
+import type { ProbeResult, TlsInfo } from '../../api/types.ts';
 import { formatMs } from '../../lib/format.ts';
-
-/** The parts of a probe result ("check now") the page shows beyond the stored result. */
-export interface ProbeResult {
-  status: string;
-  reason?: string;
-  message: string;
-  durationMs: number;
-  timings: Record<string, number>;
-  tls?: TlsInfo;
-  mcp?: { stderr?: string[]; exitCode?: number | null; serverInfo?: { name?: string; version?: string } };
-}
-
-export interface TlsInfo {
-  protocol?: string;
-  cipher?: string;
-  subject?: string;
-  issuer?: string;
-  altNames?: string[];
-  validFrom?: string;
-  validTo?: string;
-  daysLeft?: number;
-  /** Absent when only an expiry warning told of the certificate. */
-  chainValid?: boolean;
-  chainError?: string;
-  hostnameMatch?: boolean;
-  fingerprint256?: string;
-}
 
 export function CheckResultView({ result }: { result: ProbeResult }) {
   return (
