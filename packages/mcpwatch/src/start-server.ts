@@ -64,6 +64,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       service,
       logger: log,
       ...(options.secureCookies !== undefined ? { secureCookies: options.secureCookies } : {}),
+      ...(options.env.MCPWATCH_METRICS_TOKEN ? { metricsToken: options.env.MCPWATCH_METRICS_TOKEN } : {}),
     });
     await app.listen({ port: options.port, host: options.host });
     const address = app.server.address();

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { metricsRoutes } from '../metrics/routes.js';
 import type { Service } from '../service/service.js';
 import { statusRoutes } from '../status/routes.js';
 import { webDistDir, webRoutes } from '../web/serve-web.js';
@@ -23,6 +24,8 @@ export interface AppOptions {
   /** Mark the session cookie Secure: set when mcpwatch is reached over HTTPS (directly or behind a proxy). */
   secureCookies?: boolean;
   heartbeat?: PingRouteOptions;
+  /** `MCPWATCH_METRICS_TOKEN`: when set, `/metrics` needs `Authorization: Bearer <token>`. */
+  metricsToken?: string;
 }
 
 /**
@@ -70,6 +73,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/api/v1/openapi.json', { config: { public: true } }, async () => document);
   await app.register(heartbeatPingRoutes, { service, ...options.heartbeat });
   healthRoutes(app, service);
+  metricsRoutes(app, service, options.metricsToken ? { token: options.metricsToken } : {});
   // Last: the dashboard answers the GETs no other route took.
   webRoutes(app, webDistDir());
   app.setNotFoundHandler((request) => {

@@ -97,6 +97,19 @@ export class Checker {
       reason: result.reason ?? null,
       message: result.message,
       durationMs: result.durationMs,
+      timings: result.timings,
+      ...(result.mcp
+        ? {
+            protocol: {
+              version: result.mcp.protocolVersion ?? null,
+              era: result.mcp.era ?? null,
+              transport: result.mcp.transport,
+            },
+          }
+        : {}),
+      ...(result.mcp?.tools
+        ? { tools: { count: result.mcp.tools.length, hash: result.mcp.toolsHash ?? null } }
+        : {}),
       ...(result.tls ? { tls: result.tls } : {}),
       ...(result.mcp?.stderr?.length ? { stderr: result.mcp.stderr } : {}),
     };

@@ -27,6 +27,12 @@ export interface LastCheck {
   reason: string | null;
   message: string;
   durationMs: number;
+  /** Milliseconds per probe phase (for /metrics). */
+  timings?: ProbeResult['timings'];
+  /** The MCP protocol the handshake agreed on, when one did (for /metrics). */
+  protocol?: { version: string | null; era: string | null; transport: string };
+  /** The tool list's size and hash, when the check reached it (for /metrics). */
+  tools?: { count: number; hash: string | null };
   /** The certificate the check saw, for the monitor page; kept in memory until the next check. */
   tls?: ProbeResult['tls'];
   /** A stdio server's last stderr lines (bounded by the probe). */

@@ -1,0 +1,229 @@
+import type { SchedulerStats } from '../scheduler/scheduler.js';
+import type { LastCheck, MonitorView } from '../service/monitor-view.js';
+import { Exposition, escapeLabel, type Format } from './exposition.js';
+
+/** The uptime windows exported as `mcpwatch_uptime_ratio{window=…}`. */
+export const UPTIME_WINDOWS = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
+export type UptimeWindow = keyof typeof UPTIME_WINDOWS;
+
+const WINDOW_NAMES = Object.keys(UPTIME_WINDOWS) as UptimeWindow[];
+const STATES = ['pending', 'up', 'degraded', 'down', 'paused'] as const;
+const STATE_LABELS = STATES.map((s) => `,state="${s}"`);
+
+export interface OwnHealth {
+  scheduler: SchedulerStats;
+  /** Event-loop delay in seconds since the last scrape. */
+  eventLoopLag: { p50: number; p99: number; max: number };
+  /** Notification outbox rows pending and failed; absent until first counted. */
+  outbox?: { pending: number; failed: number };
+  process: {
+    cpuUserSeconds: number;
+    cpuSystemSeconds: number;
+    residentBytes: number;
+    heapUsedBytes: number;
+    heapTotalBytes: number;
+    startTimeSeconds: number;
+  };
+}
+
+export interface MetricsInput {
+  monitors: readonly MonitorView[];
+  /** Uptime per monitor id and window, null when nothing was checked in the window. */
+  uptime: ReadonlyMap<number, Partial<Record<UptimeWindow, number | null>>>;
+  own: OwnHealth;
+}
+
+type Sample = readonly [string, number];
+
+/**
+ * The Prometheus exposition of every monitor and of mcpwatch itself. Every per-monitor series carries
+ * `monitor`, `kind`, `group` ('' when none) and `tags` (comma-joined, '' when none).
+ */
+export function collect(input: MetricsInput, format: Format): Buffer {
+  const { monitors } = input;
+  // About 2 KiB per monitor with every family present.
+  const out = new Exposition(format, 16_384 + monitors.length * 2048);
+  const labels = monitors.map(
+    (m) =>
+      `monitor="${escapeLabel(m.name)}",kind="${escapeLabel(m.kind)}",group="${escapeLabel(m.group ?? '')}",tags="${escapeLabel(m.tags.join(','))}"`,
+  );
+  /** One family over the monitors that have a last check, `each` writing their samples. */
+  const perCheck = (
+    name: string,
+    type: 'gauge' | 'info',
+    help: string,
+    each: (last: LastCheck, base: string) => void,
+  ) => {
+    out.header(name, type, help);
+    for (let i = 0; i < monitors.length; i++) {
+      const last = monitors[i]?.lastCheck;
+      if (last) each(last, labels[i] as string);
+    }
+  };
+
+  perCheck(
+    'mcpwatch_probe_success',
+    'gauge',
+    'Whether the last check answered (1: up or degraded, 0: down).',
+    (last, base) => out.sample('mcpwatch_probe_success', base, '', last.status === 'down' ? 0 : 1),
+  );
+  perCheck(
+    'mcpwatch_probe_duration_seconds',
+    'gauge',
+    'Duration of the last check, in total and per probe phase.',
+    (last, base) => {
+      out.sample('mcpwatch_probe_duration_seconds', base, ',phase="total"', last.durationMs / 1000);
+      const timings = last.timings;
+      if (!timings) return;
+      for (const phase in timings) {
+        const ms = timings[phase as keyof typeof timings];
+        if (typeof ms === 'number')
+          out.sample('mcpwatch_probe_duration_seconds', base, `,phase="${phase}"`, ms / 1000);
+      }
+    },
+  );
+  out.header(
+    'mcpwatch_monitor_state',
+    'gauge',
+    'The monitor status: 1 for the current state, 0 for the others.',
+  );
+  for (let i = 0; i < monitors.length; i++) {
+    const status = monitors[i]?.status;
+    for (let s = 0; s < STATES.length; s++) {
+      out.sample(
+        'mcpwatch_monitor_state',
+        labels[i] as string,
+        STATE_LABELS[s] as string,
+        status === STATES[s] ? 1 : 0,
+      );
+    }
+  }
+  out.header(
+    'mcpwatch_uptime_ratio',
+    'gauge',
+    'Uptime over the window: (up + degraded) / checks outside maintenance; refreshed every 60 s.',
+  );
+  for (let i = 0; i < monitors.length; i++) {
+    const windows = input.uptime.get(monitors[i]?.id as number);
+    if (!windows) continue;
+    for (const w of WINDOW_NAMES) {
+      const ratio = windows[w];
+      if (ratio !== undefined && ratio !== null)
+        out.sample('mcpwatch_uptime_ratio', labels[i] as string, `,window="${w}"`, ratio);
+    }
+  }
+  perCheck(
+    'mcpwatch_last_check_timestamp_seconds',
+    'gauge',
+    'When the last check (or, for heartbeat monitors, the last ping or missed deadline) happened.',
+    (last, base) => out.sample('mcpwatch_last_check_timestamp_seconds', base, '', last.at / 1000),
+  );
+  perCheck(
+    'mcpwatch_tools',
+    'gauge',
+    'Number of tools the server listed at the last check.',
+    (last, base) => {
+      if (last.tools) out.sample('mcpwatch_tools', base, '', last.tools.count);
+    },
+  );
+  perCheck('mcpwatch_tool_list_info', 'info', 'Hash of the tool list at the last check.', (last, base) => {
+    if (last.tools?.hash)
+      out.sample('mcpwatch_tool_list_info', base, `,hash="${escapeLabel(last.tools.hash)}"`, 1);
+  });
+  perCheck(
+    'mcpwatch_protocol_info',
+    'info',
+    'MCP protocol version, era and transport of the last handshake.',
+    (last, base) => {
+      const p = last.protocol;
+      if (!p) return;
+      const more = `,version="${escapeLabel(p.version ?? '')}",era="${escapeLabel(p.era ?? '')}",transport="${escapeLabel(p.transport)}"`;
+      out.sample('mcpwatch_protocol_info', base, more, 1);
+    },
+  );
+  perCheck(
+    'mcpwatch_tls_cert_expiry_timestamp_seconds',
+    'gauge',
+    'When the certificate seen by the last check expires.',
+    (last, base) => {
+      const validTo = last.tls?.validTo ? Date.parse(last.tls.validTo) : Number.NaN;
+      if (!Number.isNaN(validTo))
+        out.sample('mcpwatch_tls_cert_expiry_timestamp_seconds', base, '', validTo / 1000);
+    },
+  );
+  out.header('mcpwatch_incident_open', 'gauge', 'Whether the monitor has an open incident.');
+  let openIncidents = 0;
+  for (let i = 0; i < monitors.length; i++) {
+    const open = monitors[i]?.incidentOpen === true;
+    if (open) openIncidents++;
+    out.sample('mcpwatch_incident_open', labels[i] as string, '', open ? 1 : 0);
+  }
+  out.family('mcpwatch_incidents_open', 'gauge', 'Open incidents across all monitors.', [
+    ['', openIncidents],
+  ]);
+  out.family('mcpwatch_monitors', 'gauge', 'Monitors known to the service.', [['', monitors.length]]);
+
+  const { scheduler, eventLoopLag, outbox, process: p } = input.own;
+  const quantiles = (v: { p50: number; p99: number; max: number }): Sample[] => [
+    ['stat="p50"', v.p50],
+    ['stat="p99"', v.p99],
+    ['stat="max"', v.max],
+  ];
+  out.family(
+    'mcpwatch_scheduler_lag_seconds',
+    'gauge',
+    'How late checks started after their slot, over the last 1,024 starts.',
+    quantiles({
+      p50: scheduler.lagMs.p50 / 1000,
+      p99: scheduler.lagMs.p99 / 1000,
+      max: scheduler.lagMs.max / 1000,
+    }),
+  );
+  out.family('mcpwatch_checks_in_flight', 'gauge', 'Checks running now.', [['', scheduler.running]]);
+  out.family('mcpwatch_checks_waiting', 'gauge', 'Checks due but waiting for a free slot.', [
+    ['', scheduler.waiting],
+  ]);
+  out.family('mcpwatch_scheduler_jobs', 'gauge', 'Monitors on the schedule.', [['', scheduler.jobs]]);
+  out.family('mcpwatch_scheduler_overruns_total', 'counter', 'Checks that outlived their interval.', [
+    ['', scheduler.overruns],
+  ]);
+  out.family(
+    'mcpwatch_event_loop_lag_seconds',
+    'gauge',
+    'Event-loop delay since the previous scrape.',
+    quantiles(eventLoopLag),
+  );
+  if (outbox) {
+    out.family('mcpwatch_notification_outbox_pending', 'gauge', 'Notifications waiting to be sent.', [
+      ['', outbox.pending],
+    ]);
+    out.family('mcpwatch_notification_outbox_failed', 'gauge', 'Notifications that failed for good.', [
+      ['', outbox.failed],
+    ]);
+  }
+  out.family('process_cpu_user_seconds_total', 'counter', 'User CPU time spent in seconds.', [
+    ['', p.cpuUserSeconds],
+  ]);
+  out.family('process_cpu_system_seconds_total', 'counter', 'System CPU time spent in seconds.', [
+    ['', p.cpuSystemSeconds],
+  ]);
+  out.family('process_cpu_seconds_total', 'counter', 'Total user and system CPU time spent in seconds.', [
+    ['', p.cpuUserSeconds + p.cpuSystemSeconds],
+  ]);
+  out.family('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', [
+    ['', p.residentBytes],
+  ]);
+  out.family(
+    'process_start_time_seconds',
+    'gauge',
+    'Start time of the process since unix epoch in seconds.',
+    [['', p.startTimeSeconds]],
+  );
+  out.family('nodejs_heap_size_used_bytes', 'gauge', 'Process heap size used from Node.js in bytes.', [
+    ['', p.heapUsedBytes],
+  ]);
+  out.family('nodejs_heap_size_total_bytes', 'gauge', 'Process heap size from Node.js in bytes.', [
+    ['', p.heapTotalBytes],
+  ]);
+  return out.finish();
+}

@@ -1,0 +1,118 @@
+import { timingSafeEqual } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Service } from '../service/service.js';
+import { collect, type OwnHealth, UPTIME_WINDOWS, type UptimeWindow } from './collect.js';
+import { CONTENT_TYPES, type Format } from './exposition.js';
+import { Refreshed } from './refreshed.js';
+
+/** Outbox rows counted per read: the depth is exact below this and reported as this above it. */
+export const OUTBOX_COUNT_LIMIT = 10_000;
+
+export interface MetricsRouteOptions {
+  /** When set, `/metrics` answers 401 without `Authorization: Bearer <token>`. */
+  token?: string;
+  now?: () => number;
+}
+
+/**
+ * `GET /metrics`, open to Prometheus (or behind a bearer token from `MCPWATCH_METRICS_TOKEN`). Rendered from
+ * the service's in-memory state on each scrape; uptime is read from the store in the background at most
+ * every 60 s and the outbox counts every 15 s, so a scrape never waits on the database.
+ */
+export function metricsRoutes(
+  app: FastifyInstance,
+  service: Service,
+  options: MetricsRouteOptions = {},
+): void {
+  const now = options.now ?? Date.now;
+  const token = options.token ? Buffer.from(`Bearer ${options.token}`) : undefined;
+  const logError = (what: string) => (error: unknown) =>
+    app.log.warn({ err: error }, `/metrics: ${what} failed`);
+  const uptime = new Refreshed(
+    async () => {
+      const ids = service.monitors.list().map((m) => m.id);
+      const t = now();
+      const windows = Object.keys(UPTIME_WINDOWS) as UptimeWindow[];
+      const summaries = await service.store.uptimeFor(
+        ids,
+        windows.map((w) => ({ from: t - UPTIME_WINDOWS[w], to: t })),
+      );
+      const byId = new Map<number, Partial<Record<UptimeWindow, number | null>>>();
+      for (const [id, list] of summaries) {
+        byId.set(id, Object.fromEntries(windows.map((w, i) => [w, list[i]?.uptime ?? null])));
+      }
+      return byId;
+    },
+    60_000,
+    logError('reading uptime'),
+    now,
+  );
+  const outbox = new Refreshed(
+    async () => {
+      const [pending, failed] = await Promise.all([
+        service.store.listDeliveries({ status: 'pending', limit: OUTBOX_COUNT_LIMIT }),
+        service.store.listDeliveries({ status: 'failed', limit: OUTBOX_COUNT_LIMIT }),
+      ]);
+      return { pending: pending.length, failed: failed.length };
+    },
+    15_000,
+    logError('counting the outbox'),
+    now,
+  );
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  app.addHook('onClose', async () => loop.disable());
+
+  app.get('/metrics', async (request, reply) => {
+    if (token && !tokenMatches(request, token)) {
+      reply.code(401).header('www-authenticate', 'Bearer realm="mcpwatch metrics"');
+      return { error: { code: 'unauthorized', message: 'GET /metrics needs Authorization: Bearer <token>' } };
+    }
+    const format = negotiate(request.headers.accept);
+    const body = collect(
+      {
+        monitors: service.monitors.list(),
+        uptime: uptime.current() ?? new Map(),
+        own: ownHealth(service, loop, outbox.current()),
+      },
+      format,
+    );
+    loop.reset();
+    reply.header('content-type', CONTENT_TYPES[format]);
+    return body;
+  });
+}
+
+/** OpenMetrics when the scraper asks for it (Prometheus does, first), else the classic text format. */
+export function negotiate(accept: string | undefined): Format {
+  return accept?.includes('application/openmetrics-text') ? 'openmetrics' : 'prometheus';
+}
+
+function tokenMatches(request: FastifyRequest, expected: Buffer): boolean {
+  const given = Buffer.from(request.headers.authorization ?? '');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function ownHealth(
+  service: Service,
+  loop: ReturnType<typeof monitorEventLoopDelay>,
+  outbox: OwnHealth['outbox'],
+): OwnHealth {
+  const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
+  const lag = (ns: number) => (Number.isFinite(ns) ? ns / 1e9 : 0);
+  return {
+    scheduler: service.scheduler.stats(),
+    eventLoopLag: { p50: lag(loop.percentile(50)), p99: lag(loop.percentile(99)), max: lag(loop.max) },
+    ...(outbox ? { outbox } : {}),
+    process: {
+      cpuUserSeconds: cpu.user / 1e6,
+      cpuSystemSeconds: cpu.system / 1e6,
+      residentBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      heapTotalBytes: memory.heapTotal,
+      startTimeSeconds: Math.round((Date.now() - process.uptime() * 1000) / 1000),
+    },
+  };
+}
