@@ -63,6 +63,7 @@ const fixture: MetricsInput = {
     monitor({ id: 2, name: 'hb', kind: 'heartbeat', status: 'down', incidentOpen: true }),
   ],
   uptime: new Map([[1, { '24h': 0.5, '7d': null, '30d': 1 }]]),
+  lastPings: new Map([[2, 1_700_000_123_500]]),
   own,
 };
 
@@ -95,7 +96,7 @@ mcpwatch_monitor_state{${L2},state="paused"} 0
 # TYPE mcpwatch_uptime_ratio gauge
 mcpwatch_uptime_ratio{${L1},window="24h"} 0.5
 mcpwatch_uptime_ratio{${L1},window="30d"} 1
-# HELP mcpwatch_last_check_timestamp_seconds When the last check (or, for heartbeat monitors, the last ping or missed deadline) happened.
+# HELP mcpwatch_last_check_timestamp_seconds When the result of the last check was recorded.
 # TYPE mcpwatch_last_check_timestamp_seconds gauge
 mcpwatch_last_check_timestamp_seconds{${L1}} 1700000000
 # HELP mcpwatch_tools Number of tools the server listed at the last check.
@@ -110,6 +111,9 @@ mcpwatch_protocol_info{${L1},version="2025-06-18",era="legacy",transport="stream
 # HELP mcpwatch_tls_cert_expiry_timestamp_seconds When the certificate seen by the last check expires.
 # TYPE mcpwatch_tls_cert_expiry_timestamp_seconds gauge
 mcpwatch_tls_cert_expiry_timestamp_seconds{${L1}} 1798761600
+# HELP mcpwatch_heartbeat_last_ping_timestamp_seconds When a heartbeat monitor was last pinged (since mcpwatch started).
+# TYPE mcpwatch_heartbeat_last_ping_timestamp_seconds gauge
+mcpwatch_heartbeat_last_ping_timestamp_seconds{${L2}} 1700000123.5
 # HELP mcpwatch_incident_open Whether the monitor has an open incident.
 # TYPE mcpwatch_incident_open gauge
 mcpwatch_incident_open{${L1}} 0

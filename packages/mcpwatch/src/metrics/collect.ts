@@ -30,6 +30,8 @@ export interface MetricsInput {
   monitors: readonly MonitorView[];
   /** Uptime per monitor id and window, null when nothing was checked in the window. */
   uptime: ReadonlyMap<number, Partial<Record<UptimeWindow, number | null>>>;
+  /** When heartbeat monitors were last pinged (epoch ms), by monitor id. */
+  lastPings?: ReadonlyMap<number, number>;
   own: OwnHealth;
 }
 
@@ -115,7 +117,7 @@ export function collect(input: MetricsInput, format: Format): Buffer {
   perCheck(
     'mcpwatch_last_check_timestamp_seconds',
     'gauge',
-    'When the last check (or, for heartbeat monitors, the last ping or missed deadline) happened.',
+    'When the result of the last check was recorded.',
     (last, base) => out.sample('mcpwatch_last_check_timestamp_seconds', base, '', last.at / 1000),
   );
   perCheck(
@@ -151,6 +153,18 @@ export function collect(input: MetricsInput, format: Format): Buffer {
         out.sample('mcpwatch_tls_cert_expiry_timestamp_seconds', base, '', validTo / 1000);
     },
   );
+  out.header(
+    'mcpwatch_heartbeat_last_ping_timestamp_seconds',
+    'gauge',
+    'When a heartbeat monitor was last pinged (since mcpwatch started).',
+  );
+  if (input.lastPings) {
+    for (let i = 0; i < monitors.length; i++) {
+      const at = input.lastPings.get(monitors[i]?.id as number);
+      if (at !== undefined)
+        out.sample('mcpwatch_heartbeat_last_ping_timestamp_seconds', labels[i] as string, '', at / 1000);
+    }
+  }
   out.header('mcpwatch_incident_open', 'gauge', 'Whether the monitor has an open incident.');
   let openIncidents = 0;
   for (let i = 0; i < monitors.length; i++) {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../start-server.js';
+import { callApi, loginCookie } from '../test-fixtures/api-client.js';
 import { freePort } from '../test-fixtures/free-port.js';
 import { until } from '../test-fixtures/until.js';
 
@@ -62,6 +63,18 @@ if (existsSync(PROMETHEUS) && existsSync(PROMTOOL)) {
         env: { MCPWATCH_ADMIN_PASSWORD: 'correct horse battery', MCPWATCH_METRICS_TOKEN: 'scrape-me' },
         log: pino({ level: 'silent' }),
       });
+      const cookie = await loginCookie(server.url, 'correct horse battery');
+      const created = await callApi(server.url, cookie, 'POST', '/api/v1/monitors', {
+        kind: 'heartbeat',
+        name: 'nightly',
+        mode: 'period',
+        periodSec: 3600,
+      });
+      expect(created.status).toBe(201);
+      const ping = await fetch(`${server.url}/hb/${created.body.heartbeatToken as string}`, {
+        method: 'POST',
+      });
+      expect(ping.status).toBe(200);
       const address = new URL(server.url);
       writeFileSync(
         path.join(dir, 'prometheus.yml'),
@@ -148,6 +161,9 @@ if (existsSync(PROMETHEUS) && existsSync(PROMTOOL)) {
       const state = await query('mcpwatch_monitor_state == 1');
       expect(state.map((s) => s.metric.state).sort()).toEqual(expect.arrayContaining(['up']));
       expect(await query('process_resident_memory_bytes{job="mcpwatch"}')).toHaveLength(1);
+      const [pinged] = await query('mcpwatch_heartbeat_last_ping_timestamp_seconds');
+      expect(pinged?.metric).toMatchObject({ monitor: 'nightly', kind: 'heartbeat' });
+      expect(Math.abs(Number(pinged?.value[1]) - Date.now() / 1000)).toBeLessThan(120);
     }, 60_000);
 
     it('is clean for promtool check metrics', async () => {

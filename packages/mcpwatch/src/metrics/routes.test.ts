@@ -17,7 +17,7 @@ function fakeService(counts = { uptimeReads: 0 }): Service {
     lastCheck: { at: 1_000, status: 'up', reason: null, message: 'ok', durationMs: 50 },
   };
   return {
-    monitors: { list: () => [monitor] },
+    monitors: { list: () => [monitor], lastPings: () => new Map() },
     scheduler: {
       stats: () => ({ jobs: 1, running: 0, waiting: 0, lagMs: { p50: 0, p99: 0, max: 0 }, overruns: 0 }),
     },

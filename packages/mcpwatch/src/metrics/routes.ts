@@ -73,6 +73,7 @@ export function metricsRoutes(
     const body = collect(
       {
         monitors: service.monitors.list(),
+        lastPings: service.monitors.lastPings(),
         uptime: uptime.current() ?? new Map(),
         own: ownHealth(service, loop, outbox.current()),
       },

@@ -90,6 +90,7 @@ export class Heartbeats {
       return decide(state, applied.state, pingResult(applied.events, ping, heartbeat, now), spec, now);
     });
     await this.store.pingHeartbeat(tokenHash, now, deadline ?? null);
+    runtime.lastPingAt = now;
     return true;
   }
 

@@ -16,6 +16,8 @@ export interface Runtime {
   incidentOpen: boolean;
   flapping: boolean;
   last?: LastCheck;
+  /** When the last heartbeat ping arrived since this process started (for /metrics). */
+  lastPingAt?: number;
   runner?: CheckRunner;
   /** The check running now, shared by a "check now" that arrives meanwhile: never two at once. */
   inFlight?: Promise<ProbeResult>;

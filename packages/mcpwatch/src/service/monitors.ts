@@ -151,6 +151,14 @@ export class Monitors {
     return [...this.runtimes.values()].map((r) => this.viewOf(r)).sort((a, b) => a.id - b.id);
   }
 
+  /** When each heartbeat monitor was last pinged since this process started, by monitor id (for /metrics). */
+  lastPings(): Map<number, number> {
+    const pings = new Map<number, number>();
+    for (const r of this.runtimes.values())
+      if (r.lastPingAt !== undefined) pings.set(r.monitor.id, r.lastPingAt);
+    return pings;
+  }
+
   get(id: number): MonitorView {
     return this.viewOf(this.runtime(id));
   }
