@@ -161,6 +161,11 @@ if (existsSync(PROMETHEUS) && existsSync(PROMTOOL)) {
       const state = await query('mcpwatch_monitor_state == 1');
       expect(state.map((s) => s.metric.state).sort()).toEqual(expect.arrayContaining(['up']));
       expect(await query('process_resident_memory_bytes{job="mcpwatch"}')).toHaveLength(1);
+      // Prometheus asked for OpenMetrics and got it: the counter's family is named without `_total`.
+      const metadata = (await (
+        await fetch(`${promBase}/api/v1/metadata?metric=mcpwatch_scheduler_overruns`)
+      ).json()) as { data: Record<string, { type: string }[]> };
+      expect(metadata.data.mcpwatch_scheduler_overruns?.[0]?.type).toBe('counter');
       const [pinged] = await query('mcpwatch_heartbeat_last_ping_timestamp_seconds');
       expect(pinged?.metric).toMatchObject({ monitor: 'nightly', kind: 'heartbeat' });
       expect(Math.abs(Number(pinged?.value[1]) - Date.now() / 1000)).toBeLessThan(120);
