@@ -26,7 +26,7 @@ function fakeService(counts = { uptimeReads: 0 }): Service {
         counts.uptimeReads++;
         return new Map(ids.map((id) => [id, [{ uptime: 0.75 }, { uptime: null }, { uptime: 1 }]]));
       },
-      listDeliveries: async ({ status }: { status: string }) => (status === 'pending' ? [{}, {}] : [{}]),
+      countOutbox: async () => ({ pending: 2, failed: 1 }),
     },
   } as unknown as Service;
 }

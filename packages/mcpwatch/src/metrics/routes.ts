@@ -6,9 +6,6 @@ import { collect, type OwnHealth, UPTIME_WINDOWS, type UptimeWindow } from './co
 import { CONTENT_TYPES, type Format } from './exposition.js';
 import { Refreshed } from './refreshed.js';
 
-/** Outbox rows counted per read: the depth is exact below this and reported as this above it. */
-export const OUTBOX_COUNT_LIMIT = 10_000;
-
 export interface MetricsRouteOptions {
   /** When set, `/metrics` answers 401 without `Authorization: Bearer <token>`. */
   token?: string;
@@ -49,13 +46,7 @@ export function metricsRoutes(
     now,
   );
   const outbox = new Refreshed(
-    async () => {
-      const [pending, failed] = await Promise.all([
-        service.store.listDeliveries({ status: 'pending', limit: OUTBOX_COUNT_LIMIT }),
-        service.store.listDeliveries({ status: 'failed', limit: OUTBOX_COUNT_LIMIT }),
-      ]);
-      return { pending: pending.length, failed: failed.length };
-    },
+    () => service.store.countOutbox(),
     15_000,
     logError('counting the outbox'),
     now,

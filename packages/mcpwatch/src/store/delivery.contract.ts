@@ -111,6 +111,7 @@ export function deliveryContract(name: string, makeHarness: () => Promise<StoreH
         ['b', 'sent'],
         ['a', 'failed'],
       ]);
+      expect(await store.countOutbox()).toEqual({ pending: 3, failed: 1 });
       expect(rows.find((r) => r.id === a1.id)).toEqual({
         id: a1.id,
         channel: 'a',
@@ -159,6 +160,7 @@ export function deliveryContract(name: string, makeHarness: () => Promise<StoreH
       expect((await store.listDeliveries({ status: 'sent' })).map((r) => r.id)).toEqual([a1.id]);
       expect(await store.listDeliveries({ status: 'failed' })).toEqual([]);
       expect(await store.listDeliveries({ status: 'pending' })).toHaveLength(3);
+      expect(await store.countOutbox()).toEqual({ pending: 3, failed: 0 });
       const page = await store.listDeliveries({ limit: 2 });
       const next = await store.listDeliveries({ limit: 2, beforeId: page.at(-1)?.id as number });
       expect([...page, ...next].map((r) => r.id)).toEqual(all.map((r) => r.id));

@@ -179,6 +179,24 @@ export async function releaseOutbox(
   return Number(result.numUpdatedRows);
 }
 
+/** Rows waiting to be sent (by the `outbox_due` index) and rows failed for good. */
+export async function countOutbox(db: Kysely<Database>): Promise<{ pending: number; failed: number }> {
+  const [pending, failed] = await Promise.all([
+    db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('done_at', 'is', null)
+      .executeTakeFirst(),
+    db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('done_at', 'is not', null)
+      .where('failed', '=', 1)
+      .executeTakeFirst(),
+  ]);
+  return { pending: Number(pending?.n ?? 0), failed: Number(failed?.n ?? 0) };
+}
+
 /** Newest first, with the event each row announces. The status is derived from `done_at` and `failed`. */
 export async function listDeliveries(db: Kysely<Database>, query: DeliveryQuery): Promise<DeliveryRecord[]> {
   let q = db

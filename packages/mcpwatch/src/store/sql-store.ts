@@ -7,6 +7,7 @@ import * as history from './history.js';
 import {
   claimOutbox,
   completeOutbox,
+  countOutbox,
   failOutbox,
   listDeliveries,
   listHeldMonitors,
@@ -402,6 +403,10 @@ export class SqlStore extends AuthQueries implements Store {
 
   listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]> {
     return listDeliveries(this.db, query);
+  }
+
+  countOutbox(): Promise<{ pending: number; failed: number }> {
+    return countOutbox(this.db);
   }
 
   releaseHeld(monitorId: number, since: Millis, now: Millis): Promise<number> {

@@ -515,6 +515,8 @@ export interface Store extends AuthStore, StatusPageStore {
   /** Gives claimed rows back untried (a worker stopping), so the next worker need not wait out the lease. */
   releaseOutbox(ids: readonly number[], worker: string): Promise<number>;
   listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]>;
+  /** How many outbox rows wait to be sent, and how many failed for good (read-only, for /metrics). */
+  countOutbox(): Promise<{ pending: number; failed: number }>;
   /**
    * Makes the held rows of a monitor's latest held opening event (down, degraded, heartbeat missed, flapping)
    * at or after `since` pending again, due at `now`: the outage outlived what held it. Returns the rows released.
