@@ -144,8 +144,8 @@ mcpwatch_scheduler_overruns_total 3
 `;
 
 describe('collect', () => {
-  it('renders the Prometheus text format: names, types, HELP, labels escaped', () => {
-    const text = collect(fixture, 'prometheus').toString();
+  it('renders the Prometheus text format: names, types, HELP, labels escaped', async () => {
+    const text = (await collect(fixture, 'prometheus')).toString();
     expect(text.startsWith(expected(false))).toBe(true);
     expect(text).toContain(
       '# TYPE mcpwatch_event_loop_lag_seconds gauge\nmcpwatch_event_loop_lag_seconds{stat="p50"} 0.01\n',
@@ -158,16 +158,16 @@ describe('collect', () => {
     expect(text.endsWith('nodejs_heap_size_total_bytes 400\n')).toBe(true);
   });
 
-  it('renders OpenMetrics: counter and info families without their suffix, ending in # EOF', () => {
-    const text = collect(fixture, 'openmetrics').toString();
+  it('renders OpenMetrics: counter and info families without their suffix, ending in # EOF', async () => {
+    const text = (await collect(fixture, 'openmetrics')).toString();
     expect(text.startsWith(expected(true))).toBe(true);
     expect(text).toContain('# TYPE process_cpu_seconds counter\nprocess_cpu_seconds_total 2\n');
     expect(text.endsWith('nodejs_heap_size_total_bytes 400\n# EOF\n')).toBe(true);
   });
 
-  it('leaves the outbox out until it has been counted', () => {
+  it('leaves the outbox out until it has been counted', async () => {
     const { outbox: _, ...rest } = own;
-    expect(collect({ ...fixture, own: rest }, 'prometheus').toString()).not.toContain('outbox');
+    expect((await collect({ ...fixture, own: rest }, 'prometheus')).toString()).not.toContain('outbox');
   });
 
   it('escapes backslash, double quote and newline in label values', () => {
@@ -175,13 +175,13 @@ describe('collect', () => {
     expect(escapeLabel('plain')).toBe('plain');
   });
 
-  it('renders 10,000 monitors, every series once (bench/metrics.js times it)', () => {
+  it('renders 10,000 monitors, every series once (bench/metrics.js times it)', async () => {
     const last = fixture.monitors[0]?.lastCheck ?? null;
     const monitors = Array.from({ length: 10_000 }, (_, i) =>
       monitor({ id: i, name: `monitor-${i}`, group: 'g', tags: ['x', 'y'], status: 'up', lastCheck: last }),
     );
     const uptime = new Map(monitors.map((m) => [m.id, { '24h': 0.99, '7d': 0.98, '30d': 0.97 }]));
-    const lines = collect({ monitors, uptime, own }, 'prometheus').toString().split('\n');
+    const lines = (await collect({ monitors, uptime, own }, 'prometheus')).toString().split('\n');
     // 18 series per monitor: success, 3 durations, 5 states, 3 uptimes, last check, tools, tool list,
     // protocol, certificate, incident.
     const perMonitor = lines.filter((l) => l.startsWith('mcpwatch_') && l.includes('monitor="monitor-'));

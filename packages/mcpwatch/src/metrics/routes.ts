@@ -61,7 +61,7 @@ export function metricsRoutes(
       return { error: { code: 'unauthorized', message: 'GET /metrics needs Authorization: Bearer <token>' } };
     }
     const format = negotiate(request.headers.accept);
-    const body = collect(
+    const body = await collect(
       {
         monitors: service.monitors.list(),
         lastPings: service.monitors.lastPings(),
