@@ -6,15 +6,13 @@
 import { z } from 'zod';
 import { sendHttp } from '../http-send.js';
 import type { HttpRequest, Notification, Notifier } from '../notifier.js';
+import { httpUrl } from './http-url.js';
 
 const config = z
   .object({
-    url: z
-      .url({
-        protocol: /^https?$/,
-        error: 'give the http(s) base URL of Alertmanager, e.g. http://alertmanager:9093',
-      })
-      .describe('Alertmanager base URL (with its --web.route-prefix, if any); /api/v2/alerts is added.'),
+    url: httpUrl('give the http(s) base URL of Alertmanager, e.g. http://alertmanager:9093').describe(
+      'Alertmanager base URL (with its --web.route-prefix, if any); /api/v2/alerts is added.',
+    ),
     headers: z
       .record(z.string(), z.string())
       .default({})

@@ -10,15 +10,13 @@
 import { z } from 'zod';
 import { sendHttp } from '../http-send.js';
 import type { HttpRequest, Notification, Notifier } from '../notifier.js';
+import { httpUrl } from './http-url.js';
 import { answerOf, cut, markdownCut, parseJson, retryAfterSeconds } from './text.js';
 
 const config = z
   .object({
     /** The webhook URL from the channel's Integrations settings (https://discord.com/api/webhooks/<id>/<token>). */
-    url: z.url({
-      protocol: /^https?$/,
-      error: 'give the Discord webhook URL (https://discord.com/api/webhooks/…)',
-    }),
+    url: httpUrl('give the Discord webhook URL (https://discord.com/api/webhooks/…)'),
     /** Overrides the webhook's name; Discord refuses names containing "discord" or "clyde". */
     username: z
       .string()

@@ -8,15 +8,13 @@
 import { z } from 'zod';
 import { sendHttp } from '../http-send.js';
 import type { HttpRequest, Notification, Notifier, Priority } from '../notifier.js';
+import { httpUrl } from './http-url.js';
 import { cut, cutBytes } from './text.js';
 
 const config = z
   .object({
     /** The Gotify server, with its path prefix when it sits behind one (https://example.com/gotify). */
-    url: z.url({
-      protocol: /^https?$/,
-      error: 'give the Gotify server URL, like https://gotify.example.com',
-    }),
+    url: httpUrl('give the Gotify server URL, like https://gotify.example.com'),
     /** An application token (Apps → Create Application); clients' tokens cannot send. */
     token: z.string().min(1, 'give the Gotify application token'),
   })

@@ -11,14 +11,13 @@
 import { z } from 'zod';
 import { sendHttp } from '../http-send.js';
 import type { HttpRequest, Notification, Notifier, Priority } from '../notifier.js';
+import { httpUrl } from './http-url.js';
 import { cut, cutBytes } from './text.js';
 
 const config = z
   .object({
     /** The ntfy server; its root takes JSON publishes. */
-    url: z
-      .url({ protocol: /^https?$/, error: 'give the ntfy server URL, like https://ntfy.sh' })
-      .default('https://ntfy.sh'),
+    url: httpUrl('give the ntfy server URL, like https://ntfy.sh').default('https://ntfy.sh'),
     /** Anyone who knows a topic on a public server can read it: pick one that cannot be guessed. */
     topic: z.string().regex(/^[-_A-Za-z0-9]{1,64}$/, 'a topic is 1 to 64 letters, digits, - or _'),
     /** An access token (tk_…), sent as a Bearer token. */

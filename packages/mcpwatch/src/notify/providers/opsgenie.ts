@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { sendHttp } from '../http-send.js';
 import type { HttpRequest, Notification, Notifier } from '../notifier.js';
+import { httpUrl } from './http-url.js';
 
 const config = z
   .object({
@@ -17,8 +18,7 @@ const config = z
       .enum(['us', 'eu'], { error: 'give region us or eu' })
       .default('us')
       .describe('Where the Opsgenie account lives: us (api.opsgenie.com) or eu (api.eu.opsgenie.com).'),
-    url: z
-      .url({ protocol: /^https?$/, error: 'give the http(s) base URL of the Opsgenie API' })
+    url: httpUrl('give the http(s) base URL of the Opsgenie API')
       .optional()
       .describe('The API base URL; overrides region (a proxy or a test server).'),
   })

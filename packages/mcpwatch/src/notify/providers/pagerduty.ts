@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { sendHttp } from '../http-send.js';
 import type { HttpRequest, Notification, Notifier } from '../notifier.js';
+import { httpUrl } from './http-url.js';
 
 const config = z
   .object({
@@ -13,8 +14,7 @@ const config = z
       .string()
       .min(1, 'give the integration key of an Events API v2 integration (as ${PD_ROUTING_KEY})')
       .describe('The Integration Key of an Events API v2 integration on a service (or a ruleset).'),
-    url: z
-      .url({ protocol: /^https?$/, error: 'give the http(s) base URL of the Events API' })
+    url: httpUrl('give the http(s) base URL of the Events API')
       .default('https://events.pagerduty.com')
       .describe('The Events API base URL; change it only for a proxy or a test server.'),
   })

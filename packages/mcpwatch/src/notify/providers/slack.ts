@@ -10,15 +10,13 @@
 import { z } from 'zod';
 import { sendHttp } from '../http-send.js';
 import type { HttpRequest, Notification, Notifier } from '../notifier.js';
+import { httpUrl } from './http-url.js';
 import { cut, escapeCut, escapeSlack, escapeSlackChar } from './text.js';
 
 const config = z
   .object({
     /** The hooks.slack.com URL Slack gives when the webhook is added to a channel; it is the secret. */
-    url: z.url({
-      protocol: /^https?$/,
-      error: 'give the Slack incoming webhook URL (https://hooks.slack.com/…)',
-    }),
+    url: httpUrl('give the Slack incoming webhook URL (https://hooks.slack.com/…)'),
   })
   .strict();
 

@@ -11,15 +11,13 @@
 import { z } from 'zod';
 import { sendHttp } from '../http-send.js';
 import type { HttpRequest, Notification, Notifier } from '../notifier.js';
+import { httpUrl } from './http-url.js';
 import { markdownCut } from './text.js';
 
 const config = z
   .object({
     /** The HTTP POST URL the Workflows template shows once the flow is saved; it carries its signature. */
-    url: z.url({
-      protocol: /^https?$/,
-      error: 'give the Teams Workflows webhook URL the flow shows when saved',
-    }),
+    url: httpUrl('give the Teams Workflows webhook URL the flow shows when saved'),
   })
   .strict();
 

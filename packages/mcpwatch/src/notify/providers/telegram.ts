@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { sendHttp } from '../http-send.js';
 import type { Delivery, HttpRequest, Notification, Notifier } from '../notifier.js';
+import { httpUrl } from './http-url.js';
 import { answerOf, cut, escapeHtml, parseJson, retryAfterSeconds } from './text.js';
 
 const config = z
@@ -24,9 +25,9 @@ const config = z
       z.string().regex(/^(-?\d+|@\w{4,})$/, 'give a numeric chat id or @channel'),
     ]),
     /** A local Bot API server, if one is used instead of Telegram's. */
-    apiUrl: z
-      .url({ protocol: /^https?$/, error: 'give the Bot API server URL, like https://api.telegram.org' })
-      .default('https://api.telegram.org'),
+    apiUrl: httpUrl('give the Bot API server URL, like https://api.telegram.org').default(
+      'https://api.telegram.org',
+    ),
   })
   .strict();
 

@@ -2,10 +2,11 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { sendHttp } from '../http-send.js';
 import type { HttpRequest, Notifier } from '../notifier.js';
+import { httpUrl } from './http-url.js';
 
 const config = z
   .object({
-    url: z.url({ protocol: /^https?$/, error: 'give the http(s) URL to POST to' }),
+    url: httpUrl('give the http(s) URL to POST to'),
     /** Signs each body, so the receiver can tell mcpwatch's requests from anyone else's. */
     secret: z.string().min(16, 'use a secret of at least 16 characters').optional(),
     headers: z.record(z.string(), z.string()).default({}),
