@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { RateLimiter } from '../heartbeat/rate-limit.js';
-import { PING_BODY_LIMIT, parsePingPath } from '../heartbeat/token.js';
+import { isTokenShape, PING_BODY_LIMIT, parsePingPath } from '../heartbeat/token.js';
 import type { Service } from '../service/service.js';
 import { trafficReportSchema } from '../traffic/report-schema.js';
 
@@ -54,7 +54,7 @@ export async function heartbeatPingRoutes(
   app.post('/hb/:token/report', async (request, reply) => {
     const { token } = request.params as { token: string };
     reply.header('cache-control', 'no-store').type('text/plain; charset=utf-8');
-    if (!TOKEN.test(token)) return reply.code(404).send('not found\n');
+    if (!isTokenShape(token)) return reply.code(404).send('not found\n');
     if (!limiter.take(token))
       return reply.code(429).header('retry-after', '1').send('too many pings: slow down\n');
     const parsed = trafficReportSchema.safeParse(parseJson(request.body));
@@ -71,8 +71,6 @@ export async function heartbeatPingRoutes(
     return reply.code(202).send('OK\n');
   });
 }
-
-const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
 
 function parseJson(body: unknown): unknown {
   try {

@@ -19,13 +19,21 @@ export function sameHash(a: string, b: string): boolean {
 /** A ping body is kept as the heartbeat's message, cut at this many bytes. */
 export const PING_BODY_LIMIT = 10 * 1024;
 
+/** What a token in a heartbeat URL may look like; anything else is answered 404 without a lookup. */
+const TOKEN_CHARS = '[A-Za-z0-9_-]{16,128}';
+
+const TOKEN = new RegExp(`^${TOKEN_CHARS}$`);
+const PING_PATH = new RegExp(`^/hb/(${TOKEN_CHARS})(?:/(start|fail|stop|log|\\d{1,3}))?/?$`);
+
+export function isTokenShape(token: string): boolean {
+  return TOKEN.test(token);
+}
+
 /** Parses `/hb/<token>[/start|/fail|/stop|/log|/<exit-code>]`; anything else is not a heartbeat URL. */
 export function parsePingPath(
   path: string,
 ): { token: string; kind: 'success' | 'start' | 'fail' | 'stop' | 'log'; exitCode?: number } | undefined {
-  const m = /^\/hb\/([A-Za-z0-9_-]{16,128})(?:\/(start|fail|stop|log|\d{1,3}))?\/?$/.exec(
-    path.split('?')[0] ?? '',
-  );
+  const m = PING_PATH.exec(path.split('?')[0] ?? '');
   if (!m) return undefined;
   const token = m[1] as string;
   const suffix = m[2];
