@@ -4,12 +4,12 @@
 // `npm run bench` runs it too (bench/run.js). Three processes: this one (the conductor), the HTTP targets and
 // the webhook receiver (bench/alerts-receiver.js), and mcpwatch (bench/service-child.js: `startServer` on an
 // SQLite database with a generated mcpwatch.yaml, pino at level warn). docs/benchmarks.md explains every figure.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killAll, percentile, start, terminate, within } from './children.js';
+import { percentile, start, terminate, withCleanup, within } from './children.js';
 
 const RECEIVER = fileURLToPath(new URL('./alerts-receiver.js', import.meta.url));
 const CHILD = fileURLToPath(new URL('./service-child.js', import.meta.url));
@@ -246,14 +246,7 @@ export async function measureAlerts({
 } = {}) {
   const plan = alertsPlan(quick);
   const dir = mkdtempSync(join(tmpdir(), 'mcpwatch-bench-alerts-'));
-  const onSignal = () => {
-    killAll();
-    rmSync(dir, { recursive: true, force: true });
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
+  return withCleanup(dir, async () => {
     const receiver = start(RECEIVER, []);
     receiver.ports = await within(receiver.next('ready'), 10_000, 'starting the receiver');
     progress(
@@ -269,12 +262,7 @@ export async function measureAlerts({
     if (parts.includes('ungrouped')) out.ungrouped = await outage(dir, receiver, plan, false, progress);
     await receiver.ask({ op: 'exit' }).catch(() => {});
     return out;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    killAll();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '–');

@@ -1,5 +1,6 @@
 // What the service and alert benches share about their child processes: start one (killed however the run
 // ends), bound a wait on it, and read a percentile off the samples it reported.
+import { rmSync } from 'node:fs';
 import { spawnChild } from './ipc.js';
 
 /** Every child this run started, killed on any way out. */
@@ -47,4 +48,26 @@ export async function terminate(service) {
   const exited = new Promise((resolve) => service.child.once('exit', resolve));
   service.child.kill('SIGTERM');
   await within(exited, 30_000, 'stopping the service');
+}
+
+/**
+ * Runs `work`, then kills every child and removes `dir`, also when the run is interrupted (Ctrl-C, SIGTERM):
+ * a bench never leaves processes or temporary databases behind.
+ */
+export async function withCleanup(dir, work) {
+  const onSignal = () => {
+    killAll();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await work();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    killAll();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

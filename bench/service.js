@@ -4,11 +4,11 @@
 // (bench/service-fixture.js) and mcpwatch (bench/service-child.js), so neither this one's nor the fixtures'
 // CPU counts as mcpwatch's. docs/benchmarks.md explains every figure.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killAll, percentile, start, terminate, within } from './children.js';
+import { percentile, start, terminate, withCleanup, within } from './children.js';
 
 const FIXTURE = fileURLToPath(new URL('./service-fixture.js', import.meta.url));
 const CHILD = fileURLToPath(new URL('./service-child.js', import.meta.url));
@@ -174,14 +174,7 @@ export async function measureService({
   const config = join(dir, 'mcpwatch.yaml');
   const intervalMs = plan.intervalSec * 1000;
   const out = { plan };
-  const onSignal = () => {
-    killAll();
-    rmSync(dir, { recursive: true, force: true });
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
+  return withCleanup(dir, async () => {
     const fixture = start(FIXTURE, [String(plan.fixturePorts)]);
     const { ports } = await within(fixture.next('ready'), 10_000, 'starting the fixture servers');
     writeConfig(config, plan, ports);
@@ -222,12 +215,7 @@ export async function measureService({
     await stopService(service);
     await fixture.ask({ op: 'exit' }).catch(() => {});
     return out;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    killAll();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** The lines `node bench/service.js` prints. */
