@@ -6,8 +6,8 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 
 /**
  * Open without credentials, for orchestrators and load balancers. `/live` proves only that the event loop
- * turns; `/ready` that mcpwatch is doing its job (store answering, scheduler running, heartbeat deadlines
- * being checked, config loaded), naming the failing part; `/health` is a summary for people.
+ * turns; `/ready` that mcpwatch is doing its job (store taking writes, scheduler not stuck behind its
+ * slots, heartbeat deadlines being checked, config loaded), naming the failing part; `/health` is a summary for people.
  */
 export function healthRoutes(app: FastifyInstance, service: Service): void {
   app.get('/live', async () => {
@@ -16,10 +16,10 @@ export function healthRoutes(app: FastifyInstance, service: Service): void {
   });
 
   app.get('/ready', async (_request, reply) => {
-    const checks: Record<string, boolean> = { ...service.readiness(), store: await storeAnswers(service) };
-    const failing = Object.keys(checks).filter((k) => !checks[k]);
-    reply.code(failing.length === 0 ? 200 : 503);
-    return failing.length === 0 ? { status: 'ready', checks } : { status: 'not ready', failing, checks };
+    const { ready, checks, problems } = await service.readiness();
+    reply.code(ready ? 200 : 503);
+    if (ready) return { status: 'ready', checks };
+    return { status: 'not ready', failing: Object.keys(problems), problems, checks };
   });
 
   app.get('/health', async () => {
@@ -41,16 +41,4 @@ export function healthRoutes(app: FastifyInstance, service: Service): void {
       },
     };
   });
-}
-
-async function storeAnswers(service: Service): Promise<boolean> {
-  try {
-    await Promise.race([
-      service.store.listIncidents({ limit: 1 }),
-      new Promise((_, reject) => setTimeout(reject, 2000).unref()),
-    ]);
-    return true;
-  } catch {
-    return false;
-  }
 }

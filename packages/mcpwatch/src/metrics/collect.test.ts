@@ -6,6 +6,7 @@ import { escapeLabel } from './exposition.js';
 const own: OwnHealth = {
   scheduler: { jobs: 2, running: 1, waiting: 0, lagMs: { p50: 5, p99: 20, max: 40 }, overruns: 3 },
   eventLoopLag: { p50: 0.01, p99: 0.02, max: 0.05 },
+  ready: { store: true, scheduler: false },
   outbox: { pending: 4, failed: 1 },
   process: {
     cpuUserSeconds: 1.5,
@@ -75,6 +76,7 @@ const expected = (
 ) => `# HELP mcpwatch_probe_success Whether the last check answered (1: up or degraded, 0: down).
 # TYPE mcpwatch_probe_success gauge
 mcpwatch_probe_success{${L1}} 1
+mcpwatch_probe_success{${L2}} 0
 # HELP mcpwatch_probe_duration_seconds Duration of the last check, in total and per probe phase.
 # TYPE mcpwatch_probe_duration_seconds gauge
 mcpwatch_probe_duration_seconds{${L1},phase="total"} 0.12
@@ -124,6 +126,10 @@ mcpwatch_incidents_open 1
 # HELP mcpwatch_monitors Monitors known to the service.
 # TYPE mcpwatch_monitors gauge
 mcpwatch_monitors 2
+# HELP mcpwatch_ready Whether each readiness check of /ready passes (store, scheduler, heartbeats, config); refreshed every 15 s.
+# TYPE mcpwatch_ready gauge
+mcpwatch_ready{check="store"} 1
+mcpwatch_ready{check="scheduler"} 0
 # HELP mcpwatch_scheduler_lag_seconds How late checks started after their slot, over the last 1,024 starts.
 # TYPE mcpwatch_scheduler_lag_seconds gauge
 mcpwatch_scheduler_lag_seconds{stat="p50"} 0.005
@@ -165,9 +171,22 @@ describe('collect', () => {
     expect(text.endsWith('nodejs_heap_size_total_bytes 400\n# EOF\n')).toBe(true);
   });
 
-  it('leaves the outbox out until it has been counted', async () => {
-    const { outbox: _, ...rest } = own;
-    expect((await collect({ ...fixture, own: rest }, 'prometheus')).toString()).not.toContain('outbox');
+  it('leaves the outbox and readiness out until they have been read', async () => {
+    const { outbox: _, ready: __, ...rest } = own;
+    const text = (await collect({ ...fixture, own: rest }, 'prometheus')).toString();
+    expect(text).not.toContain('outbox');
+    expect(text).not.toContain('mcpwatch_ready');
+  });
+
+  it('gives a monitor without a check in memory its stored status as probe_success, and none while pending or paused', async () => {
+    const monitors = [
+      monitor({ id: 1, name: 'pinged', kind: 'heartbeat', status: 'up' }),
+      monitor({ id: 2, name: 'new', status: 'pending' }),
+      monitor({ id: 3, name: 'paused', status: 'paused' }),
+    ];
+    const text = (await collect({ monitors, uptime: new Map(), own }, 'prometheus')).toString();
+    const success = text.split('\n').filter((l) => l.startsWith('mcpwatch_probe_success{'));
+    expect(success).toEqual(['mcpwatch_probe_success{monitor="pinged",kind="heartbeat",group="",tags=""} 1']);
   });
 
   it('escapes backslash, double quote and newline in label values', () => {

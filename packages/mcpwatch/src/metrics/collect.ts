@@ -14,6 +14,8 @@ export interface OwnHealth {
   scheduler: SchedulerStats;
   /** Event-loop delay in seconds since the last scrape. */
   eventLoopLag: { p50: number; p99: number; max: number };
+  /** The readiness checks of /ready, by part; absent until first evaluated. */
+  ready?: Readonly<Record<string, boolean>>;
   /** Notification outbox rows pending and failed; absent until first counted. */
   outbox?: { pending: number; failed: number };
   process: {
@@ -68,12 +70,20 @@ export async function collect(input: MetricsInput, format: Format): Promise<Buff
     await turn();
   };
 
-  await perCheck(
+  out.header(
     'mcpwatch_probe_success',
     'gauge',
     'Whether the last check answered (1: up or degraded, 0: down).',
-    (last, base) => out.sample('mcpwatch_probe_success', base, '', last.status === 'down' ? 0 : 1),
   );
+  for (let i = 0; i < monitors.length; i++) {
+    const m = monitors[i] as MonitorView;
+    // A heartbeat monitor has no check of its own until a deadline passes, and any monitor's last check is
+    // in memory only: without one, its stored status (set by pings, kept across restarts) answers.
+    const status = m.lastCheck?.status ?? m.status;
+    if (status === 'up' || status === 'degraded' || status === 'down')
+      out.sample('mcpwatch_probe_success', labels[i] as string, '', status === 'down' ? 0 : 1);
+  }
+  await turn();
   await perCheck(
     'mcpwatch_probe_duration_seconds',
     'gauge',
@@ -192,6 +202,14 @@ export async function collect(input: MetricsInput, format: Format): Promise<Buff
   out.family('mcpwatch_monitors', 'gauge', 'Monitors known to the service.', [['', monitors.length]]);
 
   const { scheduler, eventLoopLag, outbox, process: p } = input.own;
+  if (input.own.ready) {
+    out.family(
+      'mcpwatch_ready',
+      'gauge',
+      'Whether each readiness check of /ready passes (store, scheduler, heartbeats, config); refreshed every 15 s.',
+      Object.entries(input.own.ready).map(([check, ok]): Sample => [`check="${check}"`, ok ? 1 : 0]),
+    );
+  }
   const quantiles = (v: { p50: number; p99: number; max: number }): Sample[] => [
     ['stat="p50"', v.p50],
     ['stat="p99"', v.p99],

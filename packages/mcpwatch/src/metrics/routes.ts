@@ -51,6 +51,12 @@ export function metricsRoutes(
     logError('counting the outbox'),
     now,
   );
+  const ready = new Refreshed(
+    async () => (await service.readiness()).checks,
+    15_000,
+    logError('checking readiness'),
+    now,
+  );
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   app.addHook('onClose', async () => loop.disable());
@@ -66,7 +72,7 @@ export function metricsRoutes(
         monitors: service.monitors.list(),
         lastPings: service.monitors.lastPings(),
         uptime: uptime.current() ?? new Map(),
-        own: ownHealth(service, loop, outbox.current()),
+        own: ownHealth(service, loop, outbox.current(), ready.current()),
       },
       format,
     );
@@ -90,6 +96,7 @@ function ownHealth(
   service: Service,
   loop: ReturnType<typeof monitorEventLoopDelay>,
   outbox: OwnHealth['outbox'],
+  ready: OwnHealth['ready'],
 ): OwnHealth {
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
@@ -98,6 +105,7 @@ function ownHealth(
     scheduler: service.scheduler.stats(),
     eventLoopLag: { p50: lag(loop.percentile(50)), p99: lag(loop.percentile(99)), max: lag(loop.max) },
     ...(outbox ? { outbox } : {}),
+    ...(ready ? { ready } : {}),
     process: {
       cpuUserSeconds: cpu.user / 1e6,
       cpuSystemSeconds: cpu.system / 1e6,

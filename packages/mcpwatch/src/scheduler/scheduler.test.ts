@@ -130,6 +130,23 @@ describe('Scheduler', () => {
     expect(s.stats().lagMs.max).toBeGreaterThan(0);
   });
 
+  it('says how far behind it is while due checks wait, and catches up to zero', async () => {
+    const clock = new ManualClock();
+    const s = new Scheduler({ concurrency: 1, clock, random: () => 0 });
+    const slow = job(clock, 'slow', 600_000, 90_000);
+    const next = job(clock, 'next', 600_000, 10);
+    s.add(slow, 0);
+    s.add(next, 1_000);
+    await settle();
+    expect(s.behindMs()).toBe(0);
+    await clock.advance(61_000);
+    // 'next' was due at 1 s and still waits behind the one slot 'slow' holds.
+    expect(s.behindMs()).toBe(60_000);
+    await clock.advance(30_000);
+    expect(next.starts).toEqual([90_000]);
+    expect(s.behindMs()).toBe(0);
+  });
+
   it('has no lag when capacity is enough', async () => {
     const clock = new ManualClock();
     const s = new Scheduler({ concurrency: 100, clock, random: () => 0 });

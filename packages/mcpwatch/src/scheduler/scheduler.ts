@@ -118,6 +118,18 @@ export class Scheduler {
     return true;
   }
 
+  /**
+   * How far behind the schedule is now: the age of the oldest slot that is due but not started, whether it
+   * waits for a free check slot or its timer never fired. Zero when every due job is running.
+   */
+  behindMs(): number {
+    const now = this.clock.now();
+    const timerDue = this.due.peekKey();
+    const late = timerDue !== undefined && timerDue < now ? now - timerDue : 0;
+    const waiting = this.ready[this.readyHead];
+    return Math.max(late, waiting ? now - waiting.slot : 0);
+  }
+
   stats(): SchedulerStats {
     const sorted = [...this.lags].sort((a, b) => a - b);
     const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;

@@ -66,7 +66,7 @@ describe('the service', () => {
       (error) => error !== null,
     );
     expect(service.config.error).toContain('mcpwatch.yaml:4');
-    expect(service.readiness().config).toBe(false);
+    expect((await service.readiness()).problems.config).toContain('mcpwatch.yaml:4');
     expect(service.monitors.list().map((m) => m.name)).toEqual(['a', 'b']);
 
     writeFileSync(

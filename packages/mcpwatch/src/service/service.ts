@@ -11,6 +11,7 @@ import type { CheckRunner } from './check-runner.js';
 import { Heartbeats } from './heartbeats.js';
 import { LiveBus } from './live-bus.js';
 import { Monitors, type RunnerHooks, type SyncReport } from './monitors.js';
+import { Readiness, type ReadinessReport } from './readiness.js';
 import type { ProbeSpec } from './run-check.js';
 import { runnerFor } from './runners.js';
 
@@ -67,6 +68,7 @@ export class Service {
   private readonly timers: NodeJS.Timeout[] = [];
   private lastSweepAt = 0;
   private stopping: Promise<void> | undefined;
+  private readonly ready: Readiness;
 
   private constructor(private readonly options: ServiceOptions) {
     const now = options.now ?? Date.now;
@@ -98,6 +100,16 @@ export class Service {
       log: options.log,
       resolveChannel: (name) => this.alerting.resolveChannel(name),
       notificationFor: (item) => this.alerting.notificationFor(item),
+      now,
+    });
+    this.ready = new Readiness({
+      store: options.store,
+      behindMs: () => this.scheduler.behindMs(),
+      stopping: () => this.stopping !== undefined,
+      lastSweepAt: () => this.lastSweepAt,
+      sweepMs: options.heartbeatSweepMs ?? 2000,
+      startedAt: this.startedAt,
+      configError: () => this.config.error,
       now,
     });
     this.bus.on('event', ({ monitorId, name, event }) => {
@@ -137,16 +149,9 @@ export class Service {
     return this.options.store;
   }
 
-  /** For /ready: each part that must work for mcpwatch to be doing its job. */
-  readiness(): { scheduler: boolean; heartbeats: boolean; config: boolean } {
-    const sweepMs = this.options.heartbeatSweepMs ?? 2000;
-    const now = (this.options.now ?? Date.now)();
-    return {
-      scheduler: !this.stopping,
-      heartbeats:
-        this.lastSweepAt === 0 ? now - this.startedAt < 3 * sweepMs : now - this.lastSweepAt < 3 * sweepMs,
-      config: this.config.error === null,
-    };
+  /** For /ready and /metrics: whether each part that must work for mcpwatch to be doing its job works. */
+  readiness(): Promise<ReadinessReport> {
+    return this.ready.check();
   }
 
   /**

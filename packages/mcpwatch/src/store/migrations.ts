@@ -377,6 +377,20 @@ const statusPages: Migration = {
   },
 };
 
+/**
+ * One row per mcpwatch process, rewritten by its readiness check: a write, not a read, is what proves the store
+ * can take results (a full disk or a read-only replica still answers selects).
+ */
+const liveness: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('liveness')
+      .addColumn('instance', 'text', (c) => c.primaryKey())
+      .addColumn('at', 'bigint', (c) => c.notNull())
+      .execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_auth': auth,
@@ -385,6 +399,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_maintenance': maintenance,
   '0006_traffic': traffic,
   '0007_status_pages': statusPages,
+  '0008_liveness': liveness,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -199,6 +199,12 @@ export interface ApiTokensTable {
   expires_at: number | null;
 }
 
+export interface LivenessTable {
+  /** Names one process (host:pid:random). */
+  instance: string;
+  at: number;
+}
+
 export interface Database {
   monitors: MonitorsTable;
   monitor_state: MonitorStateTable;
@@ -216,6 +222,7 @@ export interface Database {
   status_pages: StatusPagesTable;
   maintenance_windows: MaintenanceWindowsTable;
   incident_updates: IncidentUpdatesTable;
+  liveness: LivenessTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

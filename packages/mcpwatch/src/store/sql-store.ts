@@ -533,6 +533,22 @@ export class SqlStore extends AuthQueries implements Store {
     return listTraffic(this.db, monitorId, range, limit);
   }
 
+  markAlive(instance: string, now: Millis): Promise<Millis | null> {
+    return this.db.transaction().execute(async (tx) => {
+      const before = await tx
+        .selectFrom('liveness')
+        .select('at')
+        .where('instance', '=', instance)
+        .executeTakeFirst();
+      await tx
+        .insertInto('liveness')
+        .values({ instance, at: now })
+        .onConflict((oc) => oc.column('instance').doUpdateSet({ at: now }))
+        .execute();
+      return before ? toMillis(before.at) : null;
+    });
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
   }

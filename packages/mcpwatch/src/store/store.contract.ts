@@ -819,6 +819,15 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
       expect(await store.listApiTokens()).toEqual([]);
     });
 
+    it("keeps each instance's latest sign of life, across a close and reopen", async () => {
+      expect(await store.markAlive('host:1:a', T0)).toBeNull();
+      expect(await store.markAlive('host:1:a', T0 + MIN)).toBe(T0);
+      expect(await store.markAlive('host:2:b', T0 + MIN)).toBeNull();
+      await store.close();
+      store = await harness.open();
+      expect(await store.markAlive('host:1:a', T0 + HOUR)).toBe(T0 + MIN);
+    });
+
     it('loses nothing across a close and reopen', async () => {
       const m = await monitor();
       await store.recordCheck(m.id, result(T0, 'down', 30), 0, state('down', T0), [

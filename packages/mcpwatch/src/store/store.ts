@@ -548,5 +548,10 @@ export interface Store extends AuthStore, StatusPageStore {
   addTraffic(monitorId: number, report: TrafficReport): Promise<void>;
   /** Reports whose interval ended within the range, oldest first, at most `limit` (the latest ones). */
   listTraffic(monitorId: number, range: Range, limit?: number): Promise<TrafficRow[]>;
+  /**
+   * Writes `now` as the instance's latest sign of life and returns the one before (null the first time): the
+   * readiness check's proof that the store takes writes.
+   */
+  markAlive(instance: string, now: Millis): Promise<Millis | null>;
   close(): Promise<void>;
 }
