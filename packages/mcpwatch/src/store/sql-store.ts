@@ -92,6 +92,9 @@ function compactTimings(timings: Record<string, number | undefined>): string | n
  * The one Store implementation: every query is written once for both dialects. Where they differ (SQLite's
  * `begin immediate`, PostgreSQL's `skip locked`, `min`/`least`) the dialect name picks the form.
  */
+/** How long a stopped process's liveness row is kept. */
+const LIVENESS_KEEP_MS = 7 * 86_400_000;
+
 export class SqlStore extends AuthQueries implements Store {
   constructor(
     protected readonly db: Kysely<Database>,
@@ -540,6 +543,11 @@ export class SqlStore extends AuthQueries implements Store {
         .select('at')
         .where('instance', '=', instance)
         .executeTakeFirst();
+      // Each process start adds a row: those of processes gone a week are dropped here, not by retention.
+      await tx
+        .deleteFrom('liveness')
+        .where('at', '<', now - LIVENESS_KEEP_MS)
+        .execute();
       await tx
         .insertInto('liveness')
         .values({ instance, at: now })

@@ -826,6 +826,9 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
       await store.close();
       store = await harness.open();
       expect(await store.markAlive('host:1:a', T0 + HOUR)).toBe(T0 + MIN);
+      // A process gone a week leaves no row behind.
+      expect(await store.markAlive('host:1:a', T0 + 8 * DAY)).toBe(T0 + HOUR);
+      expect(await store.markAlive('host:2:b', T0 + 8 * DAY)).toBeNull();
     });
 
     it('loses nothing across a close and reopen', async () => {

@@ -549,8 +549,8 @@ export interface Store extends AuthStore, StatusPageStore {
   /** Reports whose interval ended within the range, oldest first, at most `limit` (the latest ones). */
   listTraffic(monitorId: number, range: Range, limit?: number): Promise<TrafficRow[]>;
   /**
-   * Writes `now` as the instance's latest sign of life and returns the one before (null the first time): the
-   * readiness check's proof that the store takes writes.
+   * Writes `now` as the instance's latest sign of life and returns the one before (null the first time, or
+   * after a week without one): the readiness check's proof that the store takes writes.
    */
   markAlive(instance: string, now: Millis): Promise<Millis | null>;
   close(): Promise<void>;
