@@ -11,6 +11,7 @@ import {
   routeSchema,
 } from './alerting-schema.js';
 import { type Monitor, type MonitorInput, monitorSchema, nameOf } from './monitor-schema.js';
+import { type ProbeModules, probeModulesSchema } from './probe-module-schema.js';
 import { type StatusPage, statusPagesSchema } from './status-page-schema.js';
 
 /** The whole of `mcpwatch.yaml`. */
@@ -28,6 +29,7 @@ export const configSchema = z
     maintenance: z.array(maintenanceSchema).default([]).describe('Windows when alerts are held.'),
     alerting: alertingSchema.default({ remindAfterMin: 60, maxReminders: 5 }),
     statusPages: statusPagesSchema,
+    probeModules: probeModulesSchema,
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -47,6 +49,8 @@ export type Config = {
   maintenance: Maintenance[];
   alerting: Alerting;
   statusPages: StatusPage[];
+  /** Absent: GET /probe offers the default modules. */
+  probeModules?: ProbeModules;
 };
 export type ConfigInput = { monitors?: MonitorInput[] } & Record<string, unknown>;
 
