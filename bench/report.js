@@ -32,6 +32,8 @@ export const GOALS = {
   overviewJsKb: 150,
   statusPageKb: 50,
   statusPageMs: 20,
+  // Prometheus and the exporter (issue 7).
+  metricsRenderMs: 100,
 };
 
 /**
@@ -517,6 +519,32 @@ export function webVerdicts(run) {
   return out;
 }
 
+/** `/metrics` rendered alone (bench/metrics.js) and scraped every 15 s under the service's load (bench/service.js). */
+export function exporterVerdicts(run) {
+  const out = [];
+  const m = run.metrics;
+  if (m) {
+    out.push({
+      figure: `/metrics render, ${f0(m.monitors)} monitors (${f1(m.ours.bytes / 1e6)} MB)`,
+      value: `median ${f1(m.ours.medianMs)} ms, p99 ${f1(m.ours.p99Ms)} ms`,
+      goal: `< ${GOALS.metricsRenderMs} ms`,
+      met: m.monitors >= 10_000 ? m.ours.medianMs < GOALS.metricsRenderMs : undefined,
+      peer: `prom-client 15, the same series from set gauges: median ${f1(m.peer.medianMs)} ms, p99 ${f1(m.peer.p99Ms)} ms`,
+    });
+  }
+  const w = run.service?.window;
+  if (w?.scrapes) {
+    out.push({
+      figure: `scheduler lag p99 while /metrics is scraped every ${run.service.plan.scrapeSec} s (${f0(run.service.plan.monitors)} monitors)`,
+      value: `${f1(w.lag.p99)} ms (max ${f1(w.lag.max)} ms); ${w.scrapes.count} scrapes of ${f1(w.scrapes.bytes / 1e6)} MB, median ${f1(w.scrapes.medianMs)} ms, max ${f1(w.scrapes.maxMs)} ms to the last byte`,
+      goal: `< ${GOALS.lagP99Ms / 1000} s`,
+      met: run.service.plan.monitors >= 10_000 ? w.lag.p99 < GOALS.lagP99Ms : undefined,
+      peer: '–',
+    });
+  }
+  return out;
+}
+
 function verdictTable(vs, peer = `${PEER.name} (quoted from issue 3, not measured here)`) {
   return table(
     ['figure', 'this run', 'goal', 'verdict', peer],
@@ -532,7 +560,8 @@ function serviceSection(run) {
     !run.instrument &&
     !run.wrap &&
     !run.web &&
-    !run.statusPage
+    !run.statusPage &&
+    !run.metrics
   )
     return [];
   const out = [];
@@ -574,6 +603,15 @@ function serviceSection(run) {
       "Dashboard and status pages (`bench/web.js`: `mcpwatch serve` with 10,000 tcp monitors and their history, Debian's Chromium headless; `bench/status-page.js`):",
       '',
       verdictTable(webVerdicts(run), 'compared with'),
+      '',
+    );
+  }
+  const exporter = exporterVerdicts(run);
+  if (exporter.length) {
+    out.push(
+      'Prometheus (`bench/metrics.js`: the renderer alone, beside prom-client in the same process; `bench/service.js`: the scrapes during its steady state):',
+      '',
+      verdictTable(exporter, 'compared with (same run)'),
       '',
     );
   }

@@ -3,7 +3,8 @@
 // (bench/service.js: 10,000 monitors, lag, CPU, RSS, restart), then the alerting figures (bench/alerts.js:
 // alert latency, 1,000 monitors going down at once), then @mcpwatch/instrument's cost per tool call beside a bare
 // server and an OpenTelemetry-based peer (bench/instrument.js) and `mcpwatch wrap`'s (bench/wrap.js), then the
-// status page (bench/status-page.js) and the dashboard in Debian's Chromium with 10,000 monitors (bench/web.js). Servers,
+// status page (bench/status-page.js) and the dashboard in Debian's Chromium with 10,000 monitors (bench/web.js),
+// and /metrics for 10,000 monitors beside prom-client (bench/metrics.js). Servers,
 // probers and the service each run in their own process; docs/benchmarks.md explains every figure.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import { promisify } from 'node:util';
 import { describeAlerts, measureAlerts } from './alerts.js';
 import { describeInstrument, measureInstrument } from './instrument.js';
 import { spawnChild } from './ipc.js';
+import { describeMetrics, measureMetrics } from './metrics.js';
 import { CLIENT_NAMES, TIMEOUT_MS } from './probers.js';
 import { printReport, writeDoc } from './report.js';
 import { SERVERS, startServer } from './servers.js';
@@ -233,6 +235,8 @@ async function main() {
   }
   process.stderr.write('store:\n');
   const storeFigures = await store();
+  const metrics = await measureMetrics();
+  for (const line of describeMetrics(metrics)) process.stderr.write(`  ${line}\n`);
   const service = await measureService({ quick });
   for (const line of describeService(service)) process.stderr.write(`  ${line}\n`);
   const alerts = await measureAlerts({ quick });
@@ -255,6 +259,7 @@ async function main() {
     wrap,
     statusPage,
     web,
+    metrics,
     seconds: (performance.now() - started) / 1000,
     quick,
   };

@@ -1,5 +1,5 @@
 // The service figures of issue 3: mcpwatch running N MCP monitors (Streamable HTTP, modern era) against
-// loopback fixture servers, measured from outside. `node bench/service.js [--quick]` after `npm run build`;
+// loopback fixture servers, measured from outside, with `/metrics` scraped every 15 s as Prometheus would. `node bench/service.js [--quick]` after `npm run build`;
 // `npm run bench` runs it too (bench/run.js). Three processes: this one (the sampler), the fixture servers
 // (bench/service-fixture.js) and mcpwatch (bench/service-child.js), so neither this one's nor the fixtures'
 // CPU counts as mcpwatch's. docs/benchmarks.md explains every figure.
@@ -23,6 +23,8 @@ export function servicePlan(quick) {
     windowSec: env('BENCH_SERVICE_WINDOW', quick ? 10 : 60),
     fixturePorts: 4,
     sampleMs: 1000,
+    /** Prometheus's usual scrape interval: `/metrics` is read this often during the window. */
+    scrapeSec: 15,
   };
 }
 
@@ -100,8 +102,35 @@ async function untilAllChecked(service, plan, deadlineMs, progress, label) {
   }
 }
 
-/** The steady-state window: CPU, RSS, lag and checks between two marks, sampled every second. */
+/** One `GET /metrics` as Prometheus sends it: its time to the last byte and its size. */
+async function scrape(url) {
+  const t = performance.now();
+  const res = await fetch(`${url}/metrics`, {
+    headers: { accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' },
+    signal: AbortSignal.timeout(10_000),
+  });
+  const bytes = (await res.arrayBuffer()).byteLength;
+  if (res.status !== 200) throw new Error(`GET /metrics answered ${res.status}`);
+  return { ms: performance.now() - t, bytes };
+}
+
+/**
+ * The steady-state window: CPU, RSS, lag and checks between two marks, sampled every second, while
+ * `/metrics` is scraped every `scrapeSec` as Prometheus would (one scrape before the window starts the
+ * background uptime read, so the window's scrapes carry every family).
+ */
 async function measureWindow(service, fixture, plan) {
+  await scrape(service.ready.url);
+  await sleep(2000);
+  const scrapes = [];
+  const scraper = (async () => {
+    const stop = performance.now() + plan.windowSec * 1000;
+    while (performance.now() < stop) {
+      const next = performance.now() + plan.scrapeSec * 1000;
+      scrapes.push(await scrape(service.ready.url));
+      await sleep(Math.max(0, Math.min(next, stop) - performance.now()));
+    }
+  })();
   const first = await service.ask({ op: 'mark' });
   const fixtureCountsBefore = (await fixture.ask({ op: 'counts' })).counts;
   const fixtureCpuBefore = (await fixture.ask({ op: 'cpu' })).cpu;
@@ -121,6 +150,7 @@ async function measureWindow(service, fixture, plan) {
     waitingMax = Math.max(waitingMax, m.scheduler.waiting);
     if (last) break;
   }
+  await scraper;
   const procCpuAfter = cpuOf(service.pid);
   const fixtureCountsAfter = (await fixture.ask({ op: 'counts' })).counts;
   const fixtureCpuAfter = (await fixture.ask({ op: 'cpu' })).cpu;
@@ -143,6 +173,15 @@ async function measureWindow(service, fixture, plan) {
     rssPeakSinceStartMb: mem ? mem.hwm / 2 ** 20 : undefined,
     lag: { starts: lags.length, p50: percentile(lags, 0.5), p99: percentile(lags, 0.99), max: lags.at(-1) },
     waitingMax,
+    scrapes: {
+      count: scrapes.length,
+      bytes: scrapes.at(-1)?.bytes ?? 0,
+      medianMs: percentile(
+        scrapes.map((x) => x.ms).sort((a, b) => a - b),
+        0.5,
+      ),
+      maxMs: Math.max(...scrapes.map((x) => x.ms)),
+    },
     statuses: m.statuses,
     /** process.memoryUsage() at the end of the window, in MB. */
     memoryMb: Object.fromEntries(Object.entries(m.memory).map(([k, v]) => [k, v / 2 ** 20])),
@@ -226,6 +265,7 @@ export function describeService(s) {
     `${s.plan.monitors.toLocaleString('en')} monitors at ${s.plan.intervalSec} s: ${f1(w.checksPerSecond)} checks/s over ${f1(w.seconds)} s`,
     `CPU ${f1(w.cpuShare * 100)}% of one core (${w.cpuMsPerCheck.toFixed(2)} ms per check); RSS max ${f1(w.rssMaxMb)} MB, peak since start ${f1(w.rssPeakSinceStartMb)} MB`,
     `scheduler lag over ${w.lag.starts.toLocaleString('en')} starts: p50 ${f1(w.lag.p50)} ms, p99 ${f1(w.lag.p99)} ms, max ${f1(w.lag.max)} ms; at most ${w.waitingMax} waiting`,
+    `/metrics scraped every ${s.plan.scrapeSec} s in the window: ${w.scrapes.count} scrapes of ${f1(w.scrapes.bytes / 1e6)} MB, median ${f1(w.scrapes.medianMs)} ms, max ${f1(w.scrapes.maxMs)} ms to the last byte`,
     `statuses at the end of the window: ${JSON.stringify(w.statuses)}; fixture: ${w.fixture.requestsPerCheck.toFixed(2)} requests and ${w.fixture.connectionsPerCheck.toFixed(2)} connections per check, ${f1(w.fixture.cpuShare * 100)}% of a core`,
     `first start: up in ${f1(s.firstStartMs / 1000)} s, every monitor checked ${f1(s.firstCoverageMs / 1000)} s after the process started`,
     `restart: stopped in ${f1(s.stopMs / 1000)} s, up again in ${f1(s.restartStartMs / 1000)} s, every monitor checked ${f1(s.restart.coverageMs / 1000)} s after the new process started (${f1(s.restart.coverageFromReadyMs / 1000)} s after it was up); statuses ${JSON.stringify(s.restart.statuses)}`,
