@@ -6,8 +6,10 @@ import type { CliContext } from '../cli-context.js';
 import { wholeNumber } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { createLogger } from '../logger.js';
+import { runnerFor } from '../service/runners.js';
 import { startServer } from '../start-server.js';
 import { StoreError } from '../store/index.js';
+import { startTracing } from '../tracing/index.js';
 import { UsageError } from '../usage-error.js';
 import { storeOptions, storeUrl } from './store-options.js';
 
@@ -88,6 +90,8 @@ async function serve(flags: ServeFlags, context: CliContext): Promise<number> {
     flags.config ?? fleet?.configFile ?? (existsSync('mcpwatch.yaml') ? 'mcpwatch.yaml' : undefined);
   const data = fleet ? path.join(flags.data, 'example') : flags.data;
   const database = storeUrl({ ...flags, data });
+  // Traces only when the OpenTelemetry variables ask for them; without, not a module of the SDK is loaded.
+  const tracing = await startTracing(context.env, log);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({
@@ -99,9 +103,11 @@ async function serve(flags: ServeFlags, context: CliContext): Promise<number> {
       log,
       concurrency: flags.concurrency,
       ...(flags.secureCookies ? { secureCookies: true } : {}),
+      ...(tracing ? { runnerFor: tracing.runnerFor(runnerFor) } : {}),
     });
   } catch (error) {
     await fleet?.close();
+    await tracing?.shutdown();
     // A store that cannot be opened and a config that does not load are the operator's to fix: one
     // clear message and a non-zero exit, with nothing written.
     if (error instanceof StoreError) throw new UsageError(error.message);
@@ -126,6 +132,8 @@ async function serve(flags: ServeFlags, context: CliContext): Promise<number> {
   });
   log.info('Stopping: no new checks; running checks get 10 s to finish');
   await server.close(10_000);
+  // After the checks have stopped, so the last ones are in the flush; bounded, as a collector may be down.
+  await tracing?.shutdown();
   await fleet?.close();
   log.info('Stopped cleanly');
   log.flush();
