@@ -3,6 +3,7 @@ import os from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { type CliContext, configureErrors } from './cli-context.js';
 import { registerDemo } from './commands/demo.js';
+import { registerExporter } from './commands/exporter.js';
 import { registerImport } from './commands/import.js';
 import { registerNotify } from './commands/notify.js';
 import { registerProbe } from './commands/probe.js';
@@ -29,6 +30,7 @@ export function createProgram(context: CliContext): Command {
   registerDemo(program, context);
   registerImport(program, context);
   registerServe(program, context);
+  registerExporter(program, context);
   registerStatus(program, context);
   registerUser(program, context);
   registerNotify(program, context);

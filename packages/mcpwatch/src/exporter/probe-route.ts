@@ -113,7 +113,8 @@ async function runBounded(plan: ProbePlan, controller: AbortController): Promise
   }
 }
 
-function tokenMatches(request: FastifyRequest, expected: Buffer): boolean {
+/** `Authorization` compared in constant time, so a wrong token reveals nothing of the right one. */
+export function tokenMatches(request: FastifyRequest, expected: Buffer): boolean {
   const given = Buffer.from(request.headers.authorization ?? '');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
