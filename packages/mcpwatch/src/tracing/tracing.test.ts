@@ -183,7 +183,7 @@ describe('traces of checks', () => {
     expect(connect?.attributes['error.type']).toBe('connect_refused');
   });
 
-  it('speaks OTLP/JSON to a traces endpoint taken as given, and names a stdio check by pipe', async () => {
+  it('speaks OTLP/JSON to a traces endpoint taken as given, and traces a kept-alive stdio server as pipe', async () => {
     receiver = await startReceiver();
     vi.stubEnv('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', `${receiver.url}/custom/traces`);
     vi.stubEnv('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'http/json');
@@ -198,6 +198,7 @@ describe('traces of checks', () => {
   - kind: mcp
     name: local
     target: { command: ${process.execPath}, args: [${WELL_BEHAVED}, --token=hunter2] }
+    mode: keepalive
     intervalSec: 1
 `,
     );
@@ -207,10 +208,11 @@ describe('traces of checks', () => {
       config: await ConfigWatcher.start(file, { source: { env: {} } }),
       runnerFor: tracing?.runnerFor(runnerFor),
     });
+    // The first check starts the server; the second finds it running.
     await until(
-      'a span',
+      'two checks',
       () => roots(receiver?.spans() ?? []),
-      (r) => r.length > 0,
+      (r) => r.length >= 2,
     );
 
     const request = receiver.requests[0];
@@ -233,5 +235,11 @@ describe('traces of checks', () => {
     const phases = childrenOf(spans, root);
     expect(phases.map((p) => p.name)).toEqual(expect.arrayContaining(['spawn', 'handshake', 'tools']));
     expectLaidEndToEnd(root, phases);
+    const again = roots(spans)[1] as ReceivedSpan;
+    expect(again.name).toBe('tools/list');
+    expect(again.traceId).not.toBe(root.traceId);
+    const resumed = childrenOf(spans, again);
+    expect(resumed.map((p) => p.name)).not.toContain('spawn');
+    expectLaidEndToEnd(again, resumed);
   });
 });
