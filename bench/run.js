@@ -4,7 +4,8 @@
 // alert latency, 1,000 monitors going down at once), then @mcpwatch/instrument's cost per tool call beside a bare
 // server and an OpenTelemetry-based peer (bench/instrument.js) and `mcpwatch wrap`'s (bench/wrap.js), then the
 // status page (bench/status-page.js) and the dashboard in Debian's Chromium with 10,000 monitors (bench/web.js),
-// and /metrics for 10,000 monitors beside prom-client (bench/metrics.js). Servers,
+// and /metrics for 10,000 monitors beside prom-client (bench/metrics.js) and what GET /probe adds to a probe
+// (bench/probe-endpoint.js). Servers,
 // probers and the service each run in their own process; docs/benchmarks.md explains every figure.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import { describeAlerts, measureAlerts } from './alerts.js';
 import { describeInstrument, measureInstrument } from './instrument.js';
 import { spawnChild } from './ipc.js';
 import { describeMetrics, measureMetrics } from './metrics.js';
+import { describeProbeEndpoint, measureProbeEndpoint } from './probe-endpoint.js';
 import { CLIENT_NAMES, TIMEOUT_MS } from './probers.js';
 import { printReport, writeDoc } from './report.js';
 import { SERVERS, startServer } from './servers.js';
@@ -237,6 +239,8 @@ async function main() {
   const storeFigures = await store();
   const metrics = await measureMetrics();
   for (const line of describeMetrics(metrics)) process.stderr.write(`  ${line}\n`);
+  const probeEndpoint = await measureProbeEndpoint({ quick });
+  for (const line of describeProbeEndpoint(probeEndpoint)) process.stderr.write(`  ${line}\n`);
   const service = await measureService({ quick });
   for (const line of describeService(service)) process.stderr.write(`  ${line}\n`);
   const alerts = await measureAlerts({ quick });
@@ -260,6 +264,7 @@ async function main() {
     statusPage,
     web,
     metrics,
+    probeEndpoint,
     seconds: (performance.now() - started) / 1000,
     quick,
   };
