@@ -98,11 +98,12 @@ export function variableQuery(v: Variable): string {
 
 /**
  * A dashboard expression as Grafana sends it with every variable at "All": the label regexes match
- * anything, and the range variables get a value Grafana could pick.
+ * anything, and the range variables get a value Grafana could pick (a rate interval as long as the rules',
+ * so a test that made its calls a minute ago still sees them).
  */
 export function substituteVariables(expr: string): string {
   return expr
-    .replaceAll('$__rate_interval', '1m')
+    .replaceAll('$__rate_interval', '5m')
     .replaceAll('$__interval', '30s')
     .replaceAll('$__range', '1h')
     .replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, '.*');
