@@ -20,13 +20,15 @@ export interface ProbePlan {
 export type PlanError = { code: PlanErrorCode; message: string };
 
 /** Each way a request can be refused; every one is a 400 whose message says what to do. */
-export type PlanErrorCode =
-  | 'missing_target'
-  | 'unknown_module'
-  | 'stdio_refused'
-  | 'invalid_target'
-  | 'target_not_allowed'
-  | 'invalid_timeout';
+export const PLAN_ERROR_CODES = [
+  'missing_target',
+  'unknown_module',
+  'stdio_refused',
+  'invalid_target',
+  'target_not_allowed',
+  'invalid_timeout',
+] as const;
+export type PlanErrorCode = (typeof PLAN_ERROR_CODES)[number];
 
 export interface PlanInput {
   /** The query string as Fastify parses it: a repeated key is an array. */

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -184,17 +184,32 @@ if (existsSync(PROMETHEUS) && existsSync(PROMTOOL)) {
     }, 60_000);
 
     it("scrapes the exporter's own /metrics, counting the probes by module", async () => {
+      // One live and one closed target under module mcp: a success and a failure counted, each above 0.
       const counted = await until(
-        'mcpwatch_exporter_probes_total',
-        () => query('mcpwatch_exporter_probes_total{job="exporter"}'),
-        (r) => r.length >= 2,
+        'mcpwatch_exporter_probes_total of module mcp',
+        () => query('mcpwatch_exporter_probes_total{job="exporter",module="mcp"} > 0'),
+        (r) => r.length === 2,
         30_000,
       );
-      expect(counted.map((s) => `${s.metric.module}/${s.metric.result}`).sort()).toEqual(
-        expect.arrayContaining(['mcp/success', 'mcp/failure']),
-      );
+      expect(counted.map((s) => s.metric.result).sort()).toEqual(['failure', 'success']);
       expect(await query('process_resident_memory_bytes{job="exporter"}')).toHaveLength(1);
     }, 60_000);
+
+    it('has a scrape config in docs/metrics.md that promtool check config accepts', async () => {
+      const docs = readFileSync(new URL('../../../../docs/metrics.md', import.meta.url), 'utf8');
+      const block = [...docs.matchAll(/```yaml\n([\s\S]*?)```/g)]
+        .map((m) => m[1] ?? '')
+        .find((b) => b.includes('metrics_path: /probe'));
+      expect(block).toBeDefined();
+      const file = path.join(dir, 'docs-prometheus.yml');
+      writeFileSync(file, (block ?? '').replace('<MCPWATCH_METRICS_TOKEN>', 'token'));
+      const result = await new Promise<{ code: number; out: string }>((resolve) => {
+        execFile(PROMTOOL, ['check', 'config', file], (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code ?? 1) : 0, out: stdout + stderr }),
+        );
+      });
+      expect(result.code, result.out).toBe(0);
+    });
 
     it('answers exposition that promtool check metrics finds clean', async () => {
       const res = await fetch(`${exporter.url}/probe?target=${encodeURIComponent(up.url)}`, {
