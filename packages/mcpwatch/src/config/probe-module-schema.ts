@@ -27,13 +27,22 @@ const allowedTargets = z
  * A target chosen by whoever sends `/probe?target=…` must never become a command line on this host, so an
  * MCP module runs over HTTP only. Said at load time, with the line, rather than at the first request.
  */
-function refuseStdio(value: object, ctx: z.RefinementCtx): void {
-  if ((value as { transport?: string }).transport === 'stdio') {
+function checkMcpModule(value: object, ctx: z.RefinementCtx): void {
+  const { transport, era } = value as { transport?: string; era?: string };
+  if (transport === 'stdio') {
     ctx.addIssue({
       code: 'custom',
       path: ['transport'],
       message:
         'stdio is refused in a probe module: a target chosen by the scraper must never become a command line; watch stdio servers with a monitor instead',
+    });
+  }
+  // The probe refuses this pair too, but only when a request comes: say it with the line instead.
+  if (transport === 'sse' && era === 'modern') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['era'],
+      message: 'the HTTP+SSE transport predates the modern era: use transport streamable-http, or era legacy',
     });
   }
 }
@@ -49,7 +58,7 @@ function moduleSchemaOf<K extends ProbeKind>(kind: K) {
     kind: z.literal(kind),
     allowedTargets,
   });
-  return kind === 'mcp' ? schema.superRefine(refuseStdio) : schema;
+  return kind === 'mcp' ? schema.superRefine(checkMcpModule) : schema;
 }
 
 type ProbeModuleSchemas = { [K in ProbeKind]: ReturnType<typeof moduleSchemaOf<K>> };

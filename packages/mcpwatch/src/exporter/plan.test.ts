@@ -20,6 +20,8 @@ const INVALID: Record<string, string> = {
     'F:3:5: probeModules.mcp prod: name modules with letters, digits, _ . - only: the name goes in ?module= and in URLs',
   'probe-modules-invalid-regex.yaml':
     'F:4:22: probeModules.mcp.allowedTargets[0]: not a valid regular expression: check its brackets and escapes',
+  'probe-modules-invalid-sse-modern.yaml':
+    'F:5:10: probeModules.old_sse.era: the HTTP+SSE transport predates the modern era: use transport streamable-http, or era legacy',
   'probe-modules-invalid-stdio.yaml':
     'F:4:16: probeModules.local.transport: stdio is refused in a probe module: a target chosen by the scraper must never become a command line; watch stdio servers with a monitor instead',
 };
