@@ -13,12 +13,16 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RULES_FILE = path.join(ROOT, 'deploy/prometheus/mcpwatch-rules.yml');
 export const RULES_TEST_FILE = path.join(ROOT, 'deploy/prometheus/mcpwatch-rules.test.yml');
 export const PROMETHEUS_CONFIG = path.join(ROOT, 'deploy/prometheus/prometheus.yml');
+export const ALERTMANAGER_CONFIG = path.join(ROOT, 'deploy/prometheus/alertmanager.yml');
 export const DASHBOARD_FILE = path.join(ROOT, 'deploy/grafana/mcpwatch-dashboard.json');
 export const RUNBOOKS_FILE = path.join(ROOT, 'docs/runbooks.md');
 
 // The real Prometheus and promtool, as Debian's prometheus package installs them (.ci/run installs it).
 export const PROMETHEUS = process.env.MCPWATCH_TEST_PROMETHEUS ?? '/usr/bin/prometheus';
 export const PROMTOOL = process.env.MCPWATCH_TEST_PROMTOOL ?? '/usr/bin/promtool';
+
+// amtool, from Debian's prometheus-alertmanager package (.ci/run installs it).
+export const AMTOOL = process.env.MCPWATCH_TEST_AMTOOL ?? '/usr/bin/amtool';
 
 /** Whether Debian's Prometheus and promtool are here; tests that need them skip on a laptop without them, and fail under CI. */
 export const HAS_PROMETHEUS = existsSync(PROMETHEUS) && existsSync(PROMTOOL);

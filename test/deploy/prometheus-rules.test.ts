@@ -1,14 +1,17 @@
 /**
  * deploy/prometheus/mcpwatch-rules.yml: every alert is complete (severity, summary, description, a runbook
  * section that exists), selects only documented metrics, and has promtool unit tests that fire it and that
- * must not; and Debian's promtool checks the rules, runs those tests, and accepts the example config.
+ * must not; Debian's promtool checks the rules, runs those tests, and accepts the example prometheus.yml;
+ * and amtool accepts the example alertmanager.yml and routes each alert by its severity.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
+  ALERTMANAGER_CONFIG,
+  AMTOOL,
   documentedMetrics,
   HAS_PROMETHEUS,
   headingAnchors,
@@ -134,13 +137,15 @@ describe('the shipped alerting rules', () => {
   });
 });
 
-function promtool(...args: string[]): Promise<{ code: number; out: string }> {
+function run(command: string, ...args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile(PROMTOOL, args, { cwd: path.dirname(RULES_FILE) }, (error, stdout, stderr) =>
+    execFile(command, args, { cwd: path.dirname(RULES_FILE) }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, out: stdout + stderr }),
     );
   });
 }
+
+const promtool = (...args: string[]) => run(PROMTOOL, ...args);
 
 if (HAS_PROMETHEUS) {
   describe('promtool', () => {
@@ -173,5 +178,45 @@ if (HAS_PROMETHEUS) {
   console.log(`Skipping the promtool checks of the shipped rules: ${PROMETHEUS_MISSING}.`);
   describe.skip('promtool (not installed)', () => {
     it('checks and tests the rules', () => {});
+  });
+}
+
+if (existsSync(AMTOOL)) {
+  describe('amtool', () => {
+    it('accepts the example alertmanager.yml', async () => {
+      const result = await run(AMTOOL, 'check-config', ALERTMANAGER_CONFIG);
+      expect(result.out).toContain('SUCCESS');
+      expect(result.code).toBe(0);
+    });
+
+    it('routes critical alerts to the pager and warnings to chat', async () => {
+      const route = async (...labels: string[]) =>
+        (await run(AMTOOL, 'config', 'routes', 'test', `--config.file=${ALERTMANAGER_CONFIG}`, ...labels)).out
+          .split('\n')
+          .find((line) => !line.startsWith('Warning'))
+          ?.trim();
+      for (const alert of alerts) {
+        const expected = alert.labels?.severity === 'critical' ? 'pager' : 'chat';
+        expect(
+          await route(`alertname=${alert.alert}`, `severity=${alert.labels?.severity}`),
+          alert.alert,
+        ).toBe(expected);
+      }
+    });
+  });
+} else if (process.env.CI === 'true') {
+  describe('amtool', () => {
+    it('needs amtool under CI', () => {
+      throw new Error(
+        `${AMTOOL} is missing (apt-get install -y prometheus-alertmanager); CI must run this test.`,
+      );
+    });
+  });
+} else {
+  console.log(
+    `Skipping the amtool check of alertmanager.yml: ${AMTOOL} is missing (apt-get install -y prometheus-alertmanager).`,
+  );
+  describe.skip('amtool (not installed)', () => {
+    it('accepts the example alertmanager.yml', () => {});
   });
 }
