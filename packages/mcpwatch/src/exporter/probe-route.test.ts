@@ -11,7 +11,7 @@ import { type ExampleServer, startExampleServer } from '../demo/example-server.j
 import { startServer } from '../start-server.js';
 import { freePort } from '../test-fixtures/free-port.js';
 import { until } from '../test-fixtures/until.js';
-import { type ProbeRouteOptions, probeRoutes } from './probe-route.js';
+import { type ProbeRouteOptions, probeRoutes, runBounded } from './probe-route.js';
 
 const modules = (inputs: Record<string, unknown>): ProbeModules =>
   Object.fromEntries(Object.entries(inputs).map(([name, m]) => [name, probeModuleSchema.parse(m)]));
@@ -50,7 +50,8 @@ afterEach(async () => {
 });
 
 async function appWith(options: Partial<ProbeRouteOptions> = {}): Promise<FastifyInstance> {
-  app = Fastify();
+  // As the service's app: closing does not wait out a test client's kept-alive connection.
+  app = Fastify({ forceCloseConnections: true });
   probeRoutes(app, { modules: () => undefined, ...options });
   await app.ready();
   return app;
@@ -121,6 +122,20 @@ describe('GET /probe', () => {
       await stall.close();
     }
   }, 10_000);
+
+  it('answers at the budget even if a probe never returns, and cancels it', async () => {
+    // The probe library bounds every wait itself; this is the route's own bound, should one ever slip.
+    let signal: AbortSignal | undefined;
+    const never = (_target: string, _options: unknown, given?: AbortSignal) => {
+      signal = given;
+      return new Promise<never>(() => {});
+    };
+    const plan = { module: 'mcp', kind: 'mcp' as const, target: mcp.url, options: {}, budgetMs: 50 };
+    const result = await runBounded(never, plan, new AbortController());
+    expect(result).toMatchObject({ status: 'down', reason: 'timeout', target: mcp.url });
+    expect(result.message).toBe('No verdict within the 50 ms budget');
+    expect(signal?.aborted).toBe(true);
+  });
 
   it('cancels the probe when the scraper hangs up', async () => {
     const stall = await startStalling();

@@ -62,7 +62,7 @@ export function probeRoutes(app: FastifyInstance, options: ProbeRouteOptions): v
     reply.raw.once('close', hangUp);
     let result: ProbeResult;
     try {
-      result = await runBounded(plan, controller);
+      result = await runBounded(PROBES[plan.kind].probe as ProbeFn, plan, controller);
     } catch (error) {
       // The probe throws a TypeError only for input no server could satisfy: the request's to fix.
       if (error instanceof TypeError) {
@@ -84,8 +84,11 @@ export function probeRoutes(app: FastifyInstance, options: ProbeRouteOptions): v
  * `timeout` in its phase), and answers at the latest a grace period after it even if the probe is still
  * cleaning up: then the probe is cancelled and the answer is a timeout made here.
  */
-async function runBounded(plan: ProbePlan, controller: AbortController): Promise<ProbeResult> {
-  const probe = PROBES[plan.kind].probe as ProbeFn;
+export async function runBounded(
+  probe: ProbeFn,
+  plan: ProbePlan,
+  controller: AbortController,
+): Promise<ProbeResult> {
   const startedAt = new Date();
   const t0 = performance.now();
   let timer: NodeJS.Timeout | undefined;
