@@ -1,13 +1,15 @@
 /**
  * The shipped rules and dashboard against the real thing: a mcpwatch service watching one MCP server that
- * answers, one closed port, a plain http endpoint without TLS and a heartbeat nobody pings; an MCP server
- * instrumented with @mcpwatch/instrument whose tool fails, called through the official client; and Debian's
- * Prometheus scraping both with deploy/prometheus/mcpwatch-rules.yml loaded as it ships. Every rule and every
- * dashboard query must parse and evaluate there, return the series expected, and McpServerDown must be
- * pending (or firing) for the closed port only.
+ * answers, one closed port, a plain http endpoint without TLS, an https one whose certificate expires in ten
+ * days, and a heartbeat that stops; an MCP server instrumented with @mcpwatch/instrument whose tool fails,
+ * called through the official client; and Debian's Prometheus scraping both with
+ * deploy/prometheus/mcpwatch-rules.yml loaded as it ships. Every rule and every dashboard query must parse
+ * and evaluate there and return the series expected; McpServerDown must be pending (or firing) for the
+ * closed port only, and McpToolsChanged fire when the server's tools change.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +24,7 @@ import { type RunningServer, startServer } from '../../packages/mcpwatch/src/sta
 import { callApi, loginCookie } from '../../packages/mcpwatch/src/test-fixtures/api-client.js';
 import { freePort } from '../../packages/mcpwatch/src/test-fixtures/free-port.js';
 import { until } from '../../packages/mcpwatch/src/test-fixtures/until.js';
+import { makeCa, makeLeaf } from '../../packages/probe/src/test-fixtures/certs.js';
 import {
   allPanels,
   HAS_PROMETHEUS,
@@ -49,6 +52,9 @@ interface Answer {
 /** Long enough for a loaded 2-core machine; each wait names what it waited for when it gives up. */
 const WAIT_MS = 45_000;
 
+/** Whether the weather server also lists `forecast`: its tool list changes under mcpwatch. */
+let forecastTool = false;
+
 /** An MCP server built with the official v2 SDK: `echo` works, `fail` throws (an isError result). */
 function weatherServer(): McpServer {
   const server = new McpServer({ name: 'e2e-weather', version: '1.0.0' });
@@ -60,6 +66,11 @@ function weatherServer(): McpServer {
   server.registerTool('fail', { description: 'Always fails' }, async () => {
     throw new Error('database unreachable');
   });
+  if (forecastTool) {
+    server.registerTool('forecast', { description: 'Tomorrow' }, async () => ({
+      content: [{ type: 'text', text: 'sunny' }],
+    }));
+  }
   return server;
 }
 
@@ -68,6 +79,7 @@ if (HAS_PROMETHEUS) {
     let dir = '';
     let obs: Instrumentation;
     let instrumented: http.Server;
+    let tlsSite: https.Server;
     let serverBase = '';
     let service: RunningServer;
     let prometheus: RunningPrometheus;
@@ -91,6 +103,13 @@ if (HAS_PROMETHEUS) {
       const serverHost = `127.0.0.1:${(instrumented.address() as AddressInfo).port}`;
       serverBase = `http://${serverHost}`;
 
+      // An https endpoint whose certificate (from a CA mcpwatch is told to trust) expires in ten days.
+      const ca = makeCa();
+      const leaf = makeLeaf({ ips: ['127.0.0.1'], toDays: 10, issuer: ca });
+      tlsSite = https.createServer({ key: leaf.key, cert: leaf.cert }, (_req, res) => res.end('ok\n'));
+      await new Promise<void>((resolve) => tlsSite.listen(0, '127.0.0.1', resolve));
+      const tlsPort = (tlsSite.address() as AddressInfo).port;
+
       const closedPort = await freePort();
       const configFile = path.join(dir, 'mcpwatch.yaml');
       writeFileSync(
@@ -112,6 +131,11 @@ if (HAS_PROMETHEUS) {
           '    name: plain http',
           `    target: ${serverBase}/live`,
           '    intervalSec: 2',
+          '  - kind: http',
+          '    name: expiring tls',
+          `    target: https://127.0.0.1:${tlsPort}/`,
+          '    intervalSec: 2',
+          `    tls: { ca: ${JSON.stringify(ca.cert)} }`,
           '',
         ].join('\n'),
       );
@@ -169,6 +193,8 @@ if (HAS_PROMETHEUS) {
       await service?.close(1000);
       instrumented?.closeAllConnections();
       await new Promise((resolve) => instrumented?.close(resolve));
+      tlsSite?.closeAllConnections();
+      await new Promise((resolve) => tlsSite?.close(resolve));
       rmSync(dir, { recursive: true, force: true });
     });
 
@@ -203,12 +229,13 @@ if (HAS_PROMETHEUS) {
         WAIT_MS,
       );
       await until(
-        'the closed port down, weather and plain http up, the heartbeat missed',
+        'the closed port down, weather and plain http up, the expiring certificate degraded, the heartbeat missed',
         () => query('mcpwatch_monitor_state == 1'),
         (r) =>
           JSON.stringify(r.map((s) => [s.metric.monitor, s.metric.state]).sort()) ===
           JSON.stringify([
             ['closed port', 'down'],
+            ['expiring tls', 'degraded'],
             ['plain http', 'up'],
             ['silent job', 'down'],
             ['weather', 'up'],
@@ -267,10 +294,15 @@ if (HAS_PROMETHEUS) {
       expect(errorRate.map((s) => [s.metric.tool_name, s.metric.job, Number(s.value[1])])).toEqual([
         ['fail', 'mcp-servers', 1],
       ]);
-      // Nothing else holds here: no TLS target (the http one is plain), no tool list changed, all fast, all
-      // scraped, mcpwatch ready and idle.
+      // The certificate that expires in ten days: a warning, not critical; mcpwatch holds its monitor degraded.
+      const tls = await query(expr('McpTlsCertExpiringSoon', 'warning'));
+      expect(names(tls, 'monitor')).toEqual(['expiring tls']);
+      expect(Number(tls[0]?.value[1]) / 86_400).toBeGreaterThan(9);
+      expect(Number(tls[0]?.value[1]) / 86_400).toBeLessThanOrEqual(10);
+      expect(await query(expr('McpTlsCertExpiringSoon', 'critical'))).toEqual([]);
+      expect(names(await query(expr('McpServerDegraded')), 'monitor')).toEqual(['expiring tls']);
+      // Nothing else holds here: no tool list changed yet, all fast, all scraped, mcpwatch ready and idle.
       for (const alert of [
-        'McpServerDegraded',
         'McpServerHighLatency',
         'McpToolsChanged',
         'McpToolLatencyHigh',
@@ -283,14 +315,15 @@ if (HAS_PROMETHEUS) {
       ]) {
         expect(await query(expr(alert)), alert).toEqual([]);
       }
-      for (const severity of ['warning', 'critical']) {
-        expect(await query(expr('McpTlsCertExpiringSoon', severity)), severity).toEqual([]);
-      }
-      expect(await query('mcpwatch_tls_cert_expiry_timestamp_seconds')).toEqual([]);
+      // Only the https target has a certificate: none for the plain http one or the MCP server.
+      expect(names(await query('mcpwatch_tls_cert_expiry_timestamp_seconds'), 'monitor')).toEqual([
+        'expiring tls',
+      ]);
       // The series those rules read are there, so their silence means something.
       expect(names(await query('mcpwatch_tool_list_info'), 'monitor')).toEqual(['weather']);
       expect(names(await query('mcpwatch_probe_duration_seconds{phase="total"}'), 'monitor')).toEqual([
         'closed port',
+        'expiring tls',
         'plain http',
         'weather',
       ]);
@@ -363,8 +396,9 @@ if (HAS_PROMETHEUS) {
         if (expr === undefined) throw new Error(`no panel "${title}"`);
         return query(expr);
       };
-      // Fleet: two down (the closed port and the heartbeat), two up; the state timeline codes them.
+      // Fleet: two down (the closed port and the heartbeat), one degraded, two up; the timeline codes them.
       expect((await panelQuery('Monitors down'))[0]?.value[1]).toBe('2');
+      expect((await panelQuery('Monitors degraded'))[0]?.value[1]).toBe('1');
       expect((await panelQuery('Monitors up'))[0]?.value[1]).toBe('2');
       const states = await panelQuery('Monitor state');
       expect(Object.fromEntries(states.map((s) => [s.metric.monitor, s.value[1]]))).toEqual({
@@ -372,7 +406,9 @@ if (HAS_PROMETHEUS) {
         'plain http': '1',
         'closed port': '3',
         'silent job': '3',
+        'expiring tls': '2',
       });
+      expect(names(await panelQuery('Certificate expires in'), 'monitor')).toEqual(['expiring tls']);
       // Tools and phases of the MCP monitor that answers.
       const tools = await panelQuery('Tools listed');
       expect(tools.map((s) => [s.metric.monitor, s.value[1]])).toEqual([['weather', '2']]);
@@ -414,13 +450,35 @@ if (HAS_PROMETHEUS) {
       expect(values).toEqual({
         group: ['e2e'],
         kind: ['heartbeat', 'http', 'mcp'],
-        monitor: ['closed port', 'plain http', 'silent job', 'weather'],
+        monitor: ['closed port', 'expiring tls', 'plain http', 'silent job', 'weather'],
         job: ['mcp-servers'],
         instance: [new URL(serverBase).host],
         tool: ['echo', 'fail'],
         mcpwatch: [new URL(service.url).host],
       });
     });
+
+    it('fires McpToolsChanged when the server starts listing another tool', async () => {
+      forecastTool = true;
+      const rule = loadRules()
+        .flatMap((g) => g.rules)
+        .find((r) => r.alert === 'McpToolsChanged');
+      const changed = await until(
+        'McpToolsChanged to count two tool lists',
+        () => query(rule?.expr as string),
+        (r) => r.length > 0,
+        WAIT_MS,
+      );
+      expect(changed.map((s) => [s.metric.monitor, s.value[1]])).toEqual([['weather', '2']]);
+      const firing = await until(
+        'McpToolsChanged firing (it has no for)',
+        () => query('ALERTS{alertname="McpToolsChanged", alertstate="firing"}'),
+        (r) => r.length > 0,
+        WAIT_MS,
+      );
+      expect(firing.map((s) => [s.metric.monitor, s.metric.severity])).toEqual([['weather', 'warning']]);
+      expect(names(await query('mcpwatch_tools == 3'), 'monitor')).toEqual(['weather']);
+    }, 90_000);
   });
 } else if (process.env.CI === 'true') {
   describe('the shipped rules and dashboard on a real Prometheus', () => {
