@@ -28,6 +28,8 @@ COPY packages/web/package.json packages/web/
 FROM toolchain AS build
 RUN npm install --no-audit --no-fund
 COPY tsconfig.base.json ./
+# The dashboard's config editor imports the JSON Schema of mcpwatch.yaml from here.
+COPY schemas/ schemas/
 COPY packages/ packages/
 RUN npm run build
 

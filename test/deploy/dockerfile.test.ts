@@ -278,6 +278,26 @@ describe('Dockerfile', () => {
     expect(needed.length).toBeGreaterThan(50);
     const kept = ['package.json', 'package-lock.json', 'tsconfig.base.json', ...needed];
     expect(kept.filter((f) => ignored(f))).toEqual([]);
+    // An import that leaves its package (the dashboard reads the JSON Schema of mcpwatch.yaml from schemas/)
+    // must reach the build stage too: in the context, and copied by the build or a stage it builds on.
+    const buildCopies = lineage(stages.get('build') as Stage)
+      .flatMap(copies)
+      .filter((c) => c.from === undefined)
+      .flatMap((c) => c.sources.map((s) => s.replace(/\/$/, '')));
+    for (const file of needed.filter((f) => /\/src\/.*\.tsx?$/.test(f))) {
+      const packageDir = file.split('/').slice(0, 2).join('/');
+      for (const match of readFileSync(path.join(repo, file), 'utf8').matchAll(
+        /(?:from\s+|import\s*\(\s*)'(\.[^']+)'/g,
+      )) {
+        const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), match[1] ?? ''));
+        if (target.startsWith(`${packageDir}/`)) continue;
+        expect(ignored(target), `${file} imports ${target}, which .dockerignore leaves out`).toBe(false);
+        expect(
+          buildCopies.some((s) => target === s || target.startsWith(`${s}/`)),
+          `${file} imports ${target}, which the build stage does not copy`,
+        ).toBe(true);
+      }
+    }
     // A test file excluded from the context must not be something the build compiles.
     for (const p of ['probe', 'instrument', 'mcpwatch']) {
       const tsconfig = readFileSync(path.join(repo, `packages/${p}/tsconfig.json`), 'utf8');
