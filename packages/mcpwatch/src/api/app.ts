@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { probeRoutes, serviceProbeModules } from '../exporter/probe-route.js';
+import { probeRoutes } from '../exporter/probe-route.js';
 import { metricsRoutes } from '../metrics/routes.js';
 import type { Service } from '../service/service.js';
 import { statusRoutes } from '../status/routes.js';
@@ -75,7 +75,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(heartbeatPingRoutes, { service, ...options.heartbeat });
   healthRoutes(app, service);
   metricsRoutes(app, service, options.metricsToken ? { token: options.metricsToken } : {});
-  probeRoutes(app, { modules: serviceProbeModules(service), token: options.metricsToken });
+  // Off until mcpwatch.yaml defines probeModules: no defaults here (see ProbeRouteOptions.defaults).
+  probeRoutes(app, { modules: () => service.configInForce?.probeModules, token: options.metricsToken });
   // Last: the dashboard answers the GETs no other route took.
   webRoutes(app, webDistDir());
   app.setNotFoundHandler((request) => {

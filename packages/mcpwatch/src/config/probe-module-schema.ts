@@ -91,7 +91,7 @@ export const probeModulesSchema = z
   })
   .optional()
   .describe(
-    'Modules for GET /probe?target=…&module=…, by name, as blackbox_exporter has them: { mcp_prod: { kind: mcp, timeoutMs: 5000 } }. Absent: mcp, http_2xx and tcp_connect with default options.',
+    'Modules for GET /probe?target=…&module=…, by name, as blackbox_exporter has them: { mcp_prod: { kind: mcp, timeoutMs: 5000 } }. Absent: /probe is off in mcpwatch serve; mcpwatch exporter offers mcp, http_2xx and tcp_connect with default options.',
   );
 
 /** What a config without `probeModules` offers: each kind a scraper is likely to want, with defaults. */

@@ -3,9 +3,10 @@ import type { ProbeResult } from '@mcpwatch/probe';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { ApiError, sendApiError } from '../api/errors.js';
-import { CONTENT_TYPES, Exposition, escapeLabel, type Format } from '../metrics/exposition.js';
-import { negotiate } from '../metrics/routes.js';
-import { probeRoutes, tokenMatches } from './probe-route.js';
+import { DEFAULT_PROBE_MODULES } from '../config/probe-module-schema.js';
+import { Exposition, escapeLabel, type Format } from '../metrics/exposition.js';
+import { negotiate, requireBearer, sendExposition } from '../metrics/scrape-reply.js';
+import { probeRoutes } from './probe-route.js';
 
 export interface ExporterOptions {
   port: number;
@@ -63,21 +64,13 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
   const counts: Counts = new Map();
   probeRoutes(app, {
     modules: () => watcher?.config.probeModules,
+    defaults: DEFAULT_PROBE_MODULES,
     token,
     onProbe: (module, result) => count(counts, module, result),
   });
-  const bearer = token ? Buffer.from(`Bearer ${token}`) : undefined;
-  app.get('/metrics', async (request, reply) => {
-    if (bearer && !tokenMatches(request, bearer)) {
-      reply.header('www-authenticate', 'Bearer realm="mcpwatch metrics"');
-      return sendApiError(
-        reply,
-        new ApiError(401, 'unauthorized', 'GET /metrics needs Authorization: Bearer <token>'),
-      );
-    }
+  app.get('/metrics', { onRequest: requireBearer(token, 'GET /metrics') }, async (request, reply) => {
     const format = negotiate(request.headers.accept);
-    reply.header('content-type', CONTENT_TYPES[format]);
-    return ownMetrics(format, counts, configError === null);
+    return sendExposition(request, reply, ownMetrics(format, counts, configError === null), format);
   });
   app.get('/live', async () => {
     await new Promise((resolve) => setImmediate(resolve));

@@ -6,7 +6,11 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ProbeModules, probeModuleSchema } from '../config/probe-module-schema.js';
+import {
+  DEFAULT_PROBE_MODULES,
+  type ProbeModules,
+  probeModuleSchema,
+} from '../config/probe-module-schema.js';
 import { type ExampleServer, startExampleServer } from '../demo/example-server.js';
 import { startServer } from '../start-server.js';
 import { freePort } from '../test-fixtures/free-port.js';
@@ -52,7 +56,7 @@ afterEach(async () => {
 async function appWith(options: Partial<ProbeRouteOptions> = {}): Promise<FastifyInstance> {
   // As the service's app: closing does not wait out a test client's kept-alive connection.
   app = Fastify({ forceCloseConnections: true });
-  probeRoutes(app, { modules: () => undefined, ...options });
+  probeRoutes(app, { modules: () => undefined, defaults: DEFAULT_PROBE_MODULES, ...options });
   await app.ready();
   return app;
 }
@@ -249,6 +253,14 @@ describe('/probe in mcpwatch serve', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  it('is off without modules to offer, and says how to turn it on', async () => {
+    const server = await appWith({ defaults: undefined });
+    const res = await server.inject({ url: probe({ target: mcp.url }) });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error).toMatchObject({ code: 'probe_not_enabled' });
+    expect(res.json().error.message).toContain('define probeModules in mcpwatch.yaml');
+  });
+
   it('uses the probeModules of the config file in force, beside the monitors, with the metrics token', async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'mcpwatch-probe-'));
     const configFile = path.join(dir, 'mcpwatch.yaml');
@@ -276,6 +288,13 @@ describe('/probe in mcpwatch serve', () => {
         'use one of mcp_fast,',
       );
       expect((await fetch(`${server.url}${probe({ target: mcp.url })}`)).status).toBe(401);
+      // Without probeModules, the service's /probe is off again at the next reload.
+      writeFileSync(configFile, 'monitors: []\n');
+      await until(
+        '/probe off after the edit',
+        async () => (await fetch(`${server.url}${probe({ target: mcp.url })}`, { headers })).status,
+        (status) => status === 404,
+      );
     } finally {
       await server.close(1000);
     }

@@ -1,12 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import { displayUrl, PROBES, type ProbeFn, type ProbeResult } from '@mcpwatch/probe';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { ApiError, sendApiError } from '../api/errors.js';
-import type { Config } from '../config/config-schema.js';
-import { DEFAULT_PROBE_MODULES, type ProbeModules } from '../config/probe-module-schema.js';
-import { CONTENT_TYPES } from '../metrics/exposition.js';
-import { negotiate } from '../metrics/routes.js';
-import type { Service } from '../service/service.js';
+import type { ProbeModules } from '../config/probe-module-schema.js';
+import { negotiate, requireBearer, sendExposition } from '../metrics/scrape-reply.js';
 import { OptionsCache, type ProbePlan, planProbe } from './plan.js';
 import { renderProbe } from './probe-metrics.js';
 
@@ -16,6 +12,11 @@ export interface ProbeRouteOptions {
    * undefined when the config has none (the defaults apply then).
    */
   modules: () => ProbeModules | undefined;
+  /**
+   * The modules offered while the config defines none. Without them `/probe` is off until it does: `mcpwatch
+   * serve` holds credentials and an API, so it does not probe targets strangers name unless asked to.
+   */
+  defaults?: ProbeModules;
   /** When set, `/probe` answers 401 without `Authorization: Bearer <token>` (as `/metrics` does). */
   token?: string | undefined;
   /** Told of each probe answered, for a process that counts them. */
@@ -36,14 +37,17 @@ const CLEANUP_GRACE_MS = 200;
  */
 export function probeRoutes(app: FastifyInstance, options: ProbeRouteOptions): void {
   const cache = new OptionsCache();
-  const token = options.token ? Buffer.from(`Bearer ${options.token}`) : undefined;
 
-  app.get('/probe', async (request, reply) => {
-    if (token && !tokenMatches(request, token)) {
-      reply.header('www-authenticate', 'Bearer realm="mcpwatch metrics"');
+  app.get('/probe', { onRequest: requireBearer(options.token, 'GET /probe') }, async (request, reply) => {
+    const modules = options.modules() ?? options.defaults;
+    if (!modules) {
       return sendApiError(
         reply,
-        new ApiError(401, 'unauthorized', 'GET /probe needs Authorization: Bearer <token>'),
+        new ApiError(
+          404,
+          'probe_not_enabled',
+          'GET /probe is off: define probeModules in mcpwatch.yaml to turn it on (or run `mcpwatch exporter`, which offers mcp, http_2xx and tcp_connect)',
+        ),
       );
     }
     const plan = planProbe(
@@ -51,7 +55,7 @@ export function probeRoutes(app: FastifyInstance, options: ProbeRouteOptions): v
         query: request.query as Record<string, unknown>,
         scrapeTimeout: request.headers['x-prometheus-scrape-timeout-seconds'],
       },
-      options.modules() ?? DEFAULT_PROBE_MODULES,
+      modules,
       cache,
     );
     if ('code' in plan) return sendApiError(reply, new ApiError(400, plan.code, plan.message));
@@ -74,8 +78,7 @@ export function probeRoutes(app: FastifyInstance, options: ProbeRouteOptions): v
     }
     options.onProbe?.(plan.module, result);
     const format = negotiate(request.headers.accept);
-    reply.header('content-type', CONTENT_TYPES[format]);
-    return renderProbe(result, format);
+    return sendExposition(request, reply, renderProbe(result, format), format);
   });
 }
 
@@ -114,20 +117,4 @@ export async function runBounded(
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** `Authorization` compared in constant time, so a wrong token reveals nothing of the right one. */
-export function tokenMatches(request: FastifyRequest, expected: Buffer): boolean {
-  const given = Buffer.from(request.headers.authorization ?? '');
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-/**
- * The `probeModules` of the config file `mcpwatch serve` runs. The service keeps its config watcher to
- * itself and offers no accessor for the config in force, so this reads the watcher it holds;
- * probe-route.test.ts proves it through a real `startServer`, so a rename there fails a test, not a scrape.
- */
-export function serviceProbeModules(service: Service): () => ProbeModules | undefined {
-  const held = service as unknown as { watcher?: { config: Config } };
-  return () => held.watcher?.config.probeModules;
 }

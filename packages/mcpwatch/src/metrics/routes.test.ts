@@ -3,7 +3,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Service } from '../service/service.js';
 import { until } from '../test-fixtures/until.js';
-import { metricsRoutes, negotiate } from './routes.js';
+import { metricsRoutes } from './routes.js';
+import { negotiate } from './scrape-reply.js';
 
 /** Only what /metrics reads of the service. */
 function fakeService(counts = { uptimeReads: 0 }): Service {

@@ -1,12 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { promisify } from 'node:util';
-import zlib from 'node:zlib';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Service } from '../service/service.js';
 import { collect, type OwnHealth, UPTIME_WINDOWS, type UptimeWindow } from './collect.js';
-import { CONTENT_TYPES, type Format } from './exposition.js';
 import { Refreshed } from './refreshed.js';
+import { negotiate, requireBearer, sendExposition } from './scrape-reply.js';
 
 export interface MetricsRouteOptions {
   /** When set, `/metrics` answers 401 without `Authorization: Bearer <token>`. */
@@ -25,7 +22,6 @@ export function metricsRoutes(
   options: MetricsRouteOptions = {},
 ): void {
   const now = options.now ?? Date.now;
-  const token = options.token ? Buffer.from(`Bearer ${options.token}`) : undefined;
   const logError = (what: string) => (error: unknown) =>
     app.log.warn({ err: error }, `/metrics: ${what} failed`);
   const uptime = new Refreshed(
@@ -63,11 +59,7 @@ export function metricsRoutes(
   loop.enable();
   app.addHook('onClose', async () => loop.disable());
 
-  app.get('/metrics', async (request, reply) => {
-    if (token && !tokenMatches(request, token)) {
-      reply.code(401).header('www-authenticate', 'Bearer realm="mcpwatch metrics"');
-      return { error: { code: 'unauthorized', message: 'GET /metrics needs Authorization: Bearer <token>' } };
-    }
+  app.get('/metrics', { onRequest: requireBearer(options.token, 'GET /metrics') }, async (request, reply) => {
     const format = negotiate(request.headers.accept);
     const body = await collect(
       {
@@ -81,34 +73,6 @@ export function metricsRoutes(
     loop.reset();
     return sendExposition(request, reply, body, format);
   });
-}
-
-const gzip = promisify(zlib.gzip);
-
-/**
- * Prometheus asks for gzip on every scrape: 10,000 monitors shrink from about 16 MB to 0.5 MB, compressed in
- * zlib's thread pool (about 15 ms there), so the event loop is not held for it.
- */
-export async function sendExposition(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  body: Buffer,
-  format: Format,
-): Promise<Buffer> {
-  reply.header('content-type', CONTENT_TYPES[format]).header('vary', 'accept, accept-encoding');
-  if (body.length < 1024 || !/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) return body;
-  reply.header('content-encoding', 'gzip');
-  return gzip(body, { level: 3 });
-}
-
-/** OpenMetrics when the scraper asks for it (Prometheus does, first), else the classic text format. */
-export function negotiate(accept: string | undefined): Format {
-  return accept?.includes('application/openmetrics-text') ? 'openmetrics' : 'prometheus';
-}
-
-function tokenMatches(request: FastifyRequest, expected: Buffer): boolean {
-  const given = Buffer.from(request.headers.authorization ?? '');
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 function ownHealth(

@@ -149,6 +149,11 @@ export class Service {
     return this.options.store;
   }
 
+  /** The config file in force (the newest edit that validated); undefined when the service runs without one. */
+  get configInForce(): Config | undefined {
+    return this.watcher?.config;
+  }
+
   /** For /ready and /metrics: whether each part that must work for mcpwatch to be doing its job works. */
   readiness(): Promise<ReadinessReport> {
     return this.ready.check();
