@@ -5,7 +5,7 @@
  * and the shipped ConfigMap and Secret start the real `mcpwatch serve` with the Deployment's own arguments,
  * whose probe and scrape paths then answer. No cluster is needed.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -268,6 +268,10 @@ describe('deploy/kubernetes manifests', () => {
     expect(auth?.credentials.key).toBe('MCPWATCH_METRICS_TOKEN');
     expect(secret.stringData).toHaveProperty('MCPWATCH_METRICS_TOKEN');
 
+    // Placeholders only, which say so; and no first-admin password that anyone reading this file could use.
+    for (const value of Object.values(secret.stringData)) expect(value).toMatch(/^replace-with-/);
+    expect(secret.stringData).not.toHaveProperty('MCPWATCH_ADMIN_PASSWORD');
+
     // The image is this release.
     const { version } = JSON.parse(readFileSync(path.join(repo, 'packages/mcpwatch/package.json'), 'utf8'));
     expect(container.image).toBe(`mcpwatch:${version}`);
@@ -323,12 +327,17 @@ describe('the shipped ConfigMap and Secret on the real service', () => {
       for (const [key, value] of Object.entries(configMap.data))
         await writeFile(path.join(folder, key), value);
     }
-    const args = container.args.map((arg) => {
-      for (const [mountPath, folder] of mounts) {
-        if (arg === mountPath || arg.startsWith(`${mountPath}/`)) return folder + arg.slice(mountPath.length);
-      }
-      return arg;
-    });
+    // A container path in an argument (alone, or after `sqlite:`) -> the folder that stands for its mount.
+    const local = (arg: string) =>
+      arg.replace(/^(sqlite:)?(\/.*)$/, (whole, scheme: string | undefined, file: string) => {
+        for (const [mountPath, folder] of mounts) {
+          if (file === mountPath || file.startsWith(`${mountPath}/`)) {
+            return (scheme ?? '') + folder + file.slice(mountPath.length);
+          }
+        }
+        return whole;
+      });
+    const args = container.args.map(local);
 
     // The container's environment: its env, then envFrom the Secret; only the address is loopback here.
     const env: NodeJS.ProcessEnv = {};
@@ -362,6 +371,25 @@ describe('the shipped ConfigMap and Secret on the real service', () => {
     expect(health.status).toBe(200);
     // The two monitors of the ConfigMap were loaded, with the token from the Secret substituted.
     expect(((await health.json()) as { monitors: { total: number } }).monitors.total).toBe(2);
+
+    // The first admin, made as secret.yaml says, by a second process on the same database while mcpwatch runs.
+    const secretText = readFileSync(path.join(dir, 'secret.yaml'), 'utf8');
+    const documented = /kubectl exec -it deploy\/mcpwatch -- mcpwatch (user add .+)$/m.exec(secretText)?.[1];
+    expect(documented).toBeDefined();
+    const userArgs = [...(documented ?? '').split(' ').map(local), '--password-stdin'];
+    const password = 'a-password-for-the-test';
+    const added = spawnSync(process.execPath, [bin, ...userArgs], {
+      env,
+      input: `${password}\n`,
+      encoding: 'utf8',
+    });
+    expect(added.status, added.stderr).toBe(0);
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: userArgs[2], password }),
+    });
+    expect(login.status).toBe(200);
 
     const endpoint = serviceMonitor.spec.endpoints[0];
     const token = secret.stringData[endpoint?.authorization?.credentials.key ?? ''];
