@@ -34,6 +34,7 @@ export const GOALS = {
   statusPageMs: 20,
   // Prometheus and the exporter (issue 7).
   metricsRenderMs: 100,
+  probeAddedMs: 2,
 };
 
 /**
@@ -542,6 +543,19 @@ export function exporterVerdicts(run) {
       peer: '–',
     });
   }
+  const p = run.probeEndpoint;
+  if (p) {
+    const h = p.http2xx;
+    out.push({
+      figure: `GET /probe added to an MCP probe (${f0(p.pairs)} alternating pairs, loopback)`,
+      value: `median ${f2(p.addedMedianMs)} ms, p99 ${f2(p.addedP99Ms)} ms (the probe alone: median ${f2(p.directMedianMs)} ms)`,
+      goal: `< ${GOALS.probeAddedMs} ms`,
+      met: p.addedMedianMs < GOALS.probeAddedMs,
+      peer: h.skipped
+        ? `blackbox_exporter: ${h.skipped}`
+        : `/probe http_2xx of one loopback HTTP server: mcpwatch median ${f2(h.oursMedianMs)} ms, blackbox_exporter 0.23 median ${f2(h.blackboxMedianMs)} ms (no MCP prober)`,
+    });
+  }
   return out;
 }
 
@@ -561,7 +575,8 @@ function serviceSection(run) {
     !run.wrap &&
     !run.web &&
     !run.statusPage &&
-    !run.metrics
+    !run.metrics &&
+    !run.probeEndpoint
   )
     return [];
   const out = [];
@@ -609,7 +624,7 @@ function serviceSection(run) {
   const exporter = exporterVerdicts(run);
   if (exporter.length) {
     out.push(
-      'Prometheus (`bench/metrics.js`: the renderer alone, beside prom-client in the same process; `bench/service.js`: the scrapes during its steady state):',
+      "Prometheus (`bench/metrics.js`: the renderer alone, beside prom-client in the same process; `bench/service.js`: the scrapes during its steady state; `bench/probe-endpoint.js`: `mcpwatch exporter`'s `/probe`, beside Debian's blackbox_exporter):",
       '',
       verdictTable(exporter, 'compared with (same run)'),
       '',
