@@ -193,6 +193,23 @@ describe('mcpwatch user', () => {
     );
   });
 
+  it('opens the database serve opens: --data and MCPWATCH_DATA name its folder', async () => {
+    const pipe = (text: string) => Readable.from([text]);
+    const byFlag = await run(['add', 'ada', '--password-stdin', '--data', dir], {
+      env: {},
+      stdin: pipe('correct horse battery\n'),
+    });
+    expect(byFlag.code).toBe(0);
+    const listed = await run(['list', '--json'], { env: { MCPWATCH_DATA: dir } });
+    expect(JSON.parse(listed.stdout).map((u: { name: string }) => u.name)).toEqual(['ada']);
+    const store = await openStore(url);
+    try {
+      expect((await store.listUsers()).map((u) => u.name)).toEqual(['ada']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('says how to add the first user when there are none, and names a database it cannot open', async () => {
     expect(await run(['list'])).toMatchObject({
       code: 0,

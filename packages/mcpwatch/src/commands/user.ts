@@ -6,11 +6,9 @@ import { ROLES } from '../auth/roles.js';
 import { addUser, changePassword, changeRole, removeUser, UserError, userNamed } from '../auth/users.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
-import { DEFAULT_DATABASE_URL, type Role, type Store } from '../store/index.js';
+import type { Role, Store } from '../store/index.js';
 import { UsageError } from '../usage-error.js';
-import { openCliStore } from './store-options.js';
-
-export const DATABASE_VARIABLE = 'MCPWATCH_DATABASE';
+import { openCliStore, type StoreFlags, storeOptions, storeUrl } from './store-options.js';
 
 /** Where passwords come from: piped in with --password-stdin, or typed at the terminal without echo. */
 export type PasswordInput = NodeJS.ReadableStream & { isTTY?: boolean };
@@ -21,11 +19,7 @@ export interface UserCommandContext extends CliContext {
   now?: () => number;
 }
 
-interface DatabaseFlags {
-  database?: string;
-}
-
-interface PasswordFlags extends DatabaseFlags {
+interface PasswordFlags extends StoreFlags {
   passwordStdin?: boolean;
 }
 
@@ -85,14 +79,12 @@ async function readPassword(context: UserCommandContext, flags: PasswordFlags): 
   return promptTwice(stdin, context.stderr);
 }
 
-/** Runs `fn` on the store named by --database or MCPWATCH_DATABASE; a store or user problem is a usage error. */
-async function withStore(
-  context: UserCommandContext,
-  flags: DatabaseFlags,
-  fn: (store: Store) => Promise<void>,
-) {
-  const url = flags.database ?? (context.env[DATABASE_VARIABLE] || DEFAULT_DATABASE_URL);
-  const store = await openCliStore(url);
+/**
+ * Runs `fn` on the store `mcpwatch serve` would open with the same --data, --database and environment; a store
+ * or user problem is a usage error.
+ */
+async function withStore(flags: StoreFlags, fn: (store: Store) => Promise<void>) {
+  const store = await openCliStore(storeUrl(flags));
   try {
     await fn(store);
   } catch (error) {
@@ -101,13 +93,6 @@ async function withStore(
   } finally {
     await store.close();
   }
-}
-
-function databaseOption(): Option {
-  return new Option(
-    '--database <url>',
-    `the database (default: $${DATABASE_VARIABLE}, or ${DEFAULT_DATABASE_URL})`,
-  );
 }
 
 function formatTime(ms: number): string {
@@ -131,16 +116,14 @@ export function registerUser(program: Command, context: UserCommandContext): voi
       'Manage the users who may sign in to mcpwatch serve, in its database. Roles: admin (everything, including users), editor (monitors and alerts), viewer (read only).',
     );
 
-  user
-    .command('add')
+  storeOptions(user.command('add'), context.env)
     .description('add a user; the first one is an admin unless --role says otherwise, later ones viewers')
     .argument('<name>', 'the name to sign in with')
     .addOption(new Option('--role <role>', 'admin, editor or viewer').choices(ROLES))
     .option('--password-stdin', 'read the password from stdin instead of asking for it')
-    .addOption(databaseOption())
     .action(async (name: string, flags: PasswordFlags & { role?: Role }) => {
       const password = await readPassword(context, flags);
-      await withStore(context, flags, async (store) => {
+      await withStore(flags, async (store) => {
         const added = await addUser(
           store,
           { name, password, ...(flags.role && { role: flags.role }) },
@@ -150,13 +133,11 @@ export function registerUser(program: Command, context: UserCommandContext): voi
       });
     });
 
-  user
-    .command('list')
+  storeOptions(user.command('list'), context.env)
     .description('list the users and their roles')
     .option('--json', 'print JSON instead of a table')
-    .addOption(databaseOption())
-    .action(async (flags: DatabaseFlags & { json?: boolean }) => {
-      await withStore(context, flags, async (store) => {
+    .action(async (flags: StoreFlags & { json?: boolean }) => {
+      await withStore(flags, async (store) => {
         const users = await store.listUsers();
         if (flags.json) {
           context.stdout.write(`${JSON.stringify(users, null, 2)}\n`);
@@ -176,41 +157,35 @@ export function registerUser(program: Command, context: UserCommandContext): voi
       });
     });
 
-  user
-    .command('remove')
+  storeOptions(user.command('remove'), context.env)
     .description('remove a user, with their sessions and API tokens')
     .argument('<name>', 'the user to remove')
-    .addOption(databaseOption())
-    .action(async (name: string, flags: DatabaseFlags) => {
-      await withStore(context, flags, async (store) => {
+    .action(async (name: string, flags: StoreFlags) => {
+      await withStore(flags, async (store) => {
         await removeUser(store, (await userNamed(store, name)).id);
         done(`removed ${name}`);
       });
     });
 
-  user
-    .command('passwd')
+  storeOptions(user.command('passwd'), context.env)
     .description("set a user's password; their sessions end, their API tokens stay")
     .argument('<name>', 'the user')
     .option('--password-stdin', 'read the password from stdin instead of asking for it')
-    .addOption(databaseOption())
     .action(async (name: string, flags: PasswordFlags) => {
       // The user is looked up first, so a typo in the name is reported before anyone types a password.
-      await withStore(context, flags, async (store) => {
+      await withStore(flags, async (store) => {
         const found = await userNamed(store, name);
         await changePassword(store, found.id, await readPassword(context, flags), now());
         done(`changed the password of ${name}`);
       });
     });
 
-  user
-    .command('role')
+  storeOptions(user.command('role'), context.env)
     .description("change a user's role")
     .argument('<name>', 'the user')
     .addArgument(new Argument('<role>', 'admin, editor or viewer').choices(ROLES))
-    .addOption(databaseOption())
-    .action(async (name: string, role: Role, flags: DatabaseFlags) => {
-      await withStore(context, flags, async (store) => {
+    .action(async (name: string, role: Role, flags: StoreFlags) => {
+      await withStore(flags, async (store) => {
         const changed = await changeRole(store, (await userNamed(store, name)).id, role, now());
         done(`${changed.name} is now ${changed.role}`);
       });

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -68,6 +68,29 @@ describe('ConfigWatcher', () => {
     await rename(temp, file);
     await reloaded;
     expect(watcher.config.monitors.map((m) => m.name)).toEqual(['renamed']);
+  });
+
+  it('follows a Kubernetes ConfigMap volume, updated by swapping its ..data symlink', async () => {
+    // The kubelet's layout: mcpwatch.yaml -> ..data/mcpwatch.yaml, ..data -> ..<timestamp>/.
+    const volume = path.join(dir, 'volume');
+    await mkdir(path.join(volume, '..2026_11_22_1'), { recursive: true });
+    await writeFile(path.join(volume, '..2026_11_22_1', 'mcpwatch.yaml'), monitor('mounted'));
+    await symlink('..2026_11_22_1', path.join(volume, '..data'));
+    await symlink('..data/mcpwatch.yaml', path.join(volume, 'mcpwatch.yaml'));
+    watcher = await ConfigWatcher.start(path.join(volume, 'mcpwatch.yaml'), {
+      source: { env: {} },
+      debounceMs: 50,
+    });
+    expect(watcher.config.monitors.map((m) => m.name)).toEqual(['mounted']);
+
+    const reloaded = next(watcher, 'reload');
+    await mkdir(path.join(volume, '..2026_11_22_2'));
+    await writeFile(path.join(volume, '..2026_11_22_2', 'mcpwatch.yaml'), monitor('updated'));
+    await symlink('..2026_11_22_2', path.join(volume, '..data_tmp'));
+    await rename(path.join(volume, '..data_tmp'), path.join(volume, '..data'));
+    await rm(path.join(volume, '..2026_11_22_1'), { recursive: true });
+    await reloaded;
+    expect(watcher.config.monitors.map((m) => m.name)).toEqual(['updated']);
   });
 
   it('refuses to start on a bad file: there is no good config to keep', async () => {

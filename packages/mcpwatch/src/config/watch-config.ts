@@ -64,8 +64,9 @@ export class ConfigWatcher extends EventEmitter<ConfigWatcherEvents> {
   #watch(): void {
     const name = path.basename(this.file);
     this.#watcher = watch(path.dirname(this.file), (_event, changed) => {
-      // Some platforms do not say which file changed; then any change in the directory is worth a look.
-      if (changed !== null && changed !== name) return;
+      // Some platforms do not say which file changed; then any change in the directory is worth a look. A
+      // Kubernetes ConfigMap volume updates by swapping its `..data` symlink: the file itself never changes.
+      if (changed !== null && changed !== name && changed !== KUBERNETES_DATA_LINK) return;
       clearTimeout(this.#timer);
       this.#timer = setTimeout(() => {
         this.#reloading = this.#reloading.then(() => this.#reload());
@@ -106,6 +107,9 @@ export class ConfigWatcher extends EventEmitter<ConfigWatcherEvents> {
     this.emit('reload', this.#config);
   }
 }
+
+/** The symlink a Kubernetes ConfigMap or Secret volume repoints at a new directory on each update. */
+const KUBERNETES_DATA_LINK = '..data';
 
 function problem(message: string) {
   return { line: 1, column: 1, path: '', message };
