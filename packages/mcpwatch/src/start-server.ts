@@ -6,6 +6,7 @@ import { type AdminBootstrap, describeBootstrap, ensureAdmin } from './auth/boot
 import { ConfigWatcher } from './config/watch-config.js';
 import { Service, type ServiceOptions } from './service/service.js';
 import { openStore, type Store } from './store/index.js';
+import type { TrustProxy } from './trust-proxy.js';
 
 export interface ServerOptions {
   port: number;
@@ -18,6 +19,7 @@ export interface ServerOptions {
   log: Logger;
   concurrency?: number;
   secureCookies?: boolean;
+  trustProxy?: TrustProxy;
   runnerFor?: ServiceOptions['runnerFor'];
 }
 
@@ -64,6 +66,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       service,
       logger: log,
       ...(options.secureCookies !== undefined ? { secureCookies: options.secureCookies } : {}),
+      ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
       ...(options.env.MCPWATCH_METRICS_TOKEN ? { metricsToken: options.env.MCPWATCH_METRICS_TOKEN } : {}),
     });
     await app.listen({ port: options.port, host: options.host });

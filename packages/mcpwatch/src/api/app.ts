@@ -4,6 +4,7 @@ import { probeRoutes } from '../exporter/probe-route.js';
 import { metricsRoutes } from '../metrics/routes.js';
 import type { Service } from '../service/service.js';
 import { statusRoutes } from '../status/routes.js';
+import type { TrustProxy } from '../trust-proxy.js';
 import { webDistDir, webRoutes } from '../web/serve-web.js';
 import { authPlugin } from './auth.js';
 import { dashboardRoutes } from './dashboard.js';
@@ -27,6 +28,8 @@ export interface AppOptions {
   heartbeat?: PingRouteOptions;
   /** `MCPWATCH_METRICS_TOKEN`: when set, `/metrics` needs `Authorization: Bearer <token>`. */
   metricsToken?: string;
+  /** The reverse proxies whose X-Forwarded-For names the client (`--trust-proxy`). */
+  trustProxy?: TrustProxy;
 }
 
 /**
@@ -42,6 +45,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: true,
     bodyLimit: 1024 * 1024,
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
   });
   installErrorHandler(app);
   const docs: RouteDoc[] = [];

@@ -10,6 +10,7 @@ import { runnerFor } from '../service/runners.js';
 import { startServer } from '../start-server.js';
 import { StoreError } from '../store/index.js';
 import { startTracing } from '../tracing/index.js';
+import { parseTrustProxy } from '../trust-proxy.js';
 import { UsageError } from '../usage-error.js';
 import { storeOptions, storeUrl } from './store-options.js';
 
@@ -24,6 +25,7 @@ interface ServeFlags {
   concurrency: number;
   logLevel: string;
   secureCookies?: boolean;
+  trustProxy?: string;
   example?: boolean;
 }
 
@@ -61,6 +63,11 @@ export function registerServe(program: Command, context: CliContext): void {
       env.LOG_LEVEL ?? 'info',
     )
     .option('--secure-cookies', 'mark the session cookie Secure (when users reach mcpwatch over HTTPS)')
+    .option(
+      '--trust-proxy <proxies>',
+      'behind a reverse proxy: its addresses or CIDRs (comma-separated), or the hops to trust, so X-Forwarded-For names the client (MCPWATCH_TRUST_PROXY)',
+      env.MCPWATCH_TRUST_PROXY || undefined,
+    )
     .option(
       '--example',
       'also start example MCP servers (one misbehaving) and watch them with the bundled config, in <data>/example',
@@ -103,6 +110,7 @@ async function serve(flags: ServeFlags, context: CliContext): Promise<number> {
       log,
       concurrency: flags.concurrency,
       ...(flags.secureCookies ? { secureCookies: true } : {}),
+      ...(flags.trustProxy !== undefined ? { trustProxy: parseTrustProxy(flags.trustProxy) } : {}),
       ...(tracing ? { runnerFor: tracing.runnerFor(runnerFor) } : {}),
     });
   } catch (error) {
