@@ -4,21 +4,18 @@
  * metrics, use only variables it defines, and parse as PromQL (promtool, with the variables substituted).
  * test/deploy/prometheus-e2e.test.ts runs the same queries against a Prometheus scraping a real mcpwatch.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { describeWithPrometheus, promtool } from '../../packages/mcpwatch/src/test-fixtures/prometheus.js';
 import {
   allPanels,
   documentedMetrics,
-  HAS_PROMETHEUS,
   loadDashboard,
   metricNames,
   type Panel,
-  PROMETHEUS_MISSING,
-  PROMTOOL,
   substituteVariables,
   undocumented,
   variableQuery,
@@ -165,42 +162,21 @@ describe('the shipped Grafana dashboard', () => {
   });
 });
 
-function promtool(...args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(PROMTOOL, args, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, out: stdout + stderr }),
-    );
+describeWithPrometheus('the dashboard queries, as PromQL', () => {
+  it('all parse (promtool checks them as recording rules, the variables substituted)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mcpwatch-dashboard-'));
+    try {
+      const file = path.join(dir, 'dashboard-queries.yml');
+      const rules = exprs.map((e, i) => ({
+        record: `dashboard:query_${i}`,
+        expr: substituteVariables(e.expr),
+      }));
+      writeFileSync(file, stringify({ groups: [{ name: 'dashboard', rules }] }));
+      const result = await promtool(['check', 'rules', file]);
+      expect(result.out).toContain(`SUCCESS: ${rules.length} rules found`);
+      expect(result.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
-}
-
-if (HAS_PROMETHEUS) {
-  describe('the dashboard queries, as PromQL', () => {
-    it('all parse (promtool checks them as recording rules, the variables substituted)', async () => {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'mcpwatch-dashboard-'));
-      try {
-        const file = path.join(dir, 'dashboard-queries.yml');
-        const rules = exprs.map((e, i) => ({
-          record: `dashboard:query_${i}`,
-          expr: substituteVariables(e.expr),
-        }));
-        writeFileSync(file, stringify({ groups: [{ name: 'dashboard', rules }] }));
-        const result = await promtool('check', 'rules', file);
-        expect(result.out).toContain(`SUCCESS: ${rules.length} rules found`);
-        expect(result.code).toBe(0);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
-  });
-} else if (process.env.CI === 'true') {
-  describe('the dashboard queries, as PromQL', () => {
-    it('needs promtool under CI', () => {
-      throw new Error(`${PROMETHEUS_MISSING}; CI must run this test.`);
-    });
-  });
-} else {
-  console.log(`Skipping the PromQL check of the dashboard's queries: ${PROMETHEUS_MISSING}.`);
-  describe.skip('the dashboard queries, as PromQL (promtool not installed)', () => {
-    it('all parse', () => {});
-  });
-}
+});

@@ -17,31 +17,28 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as z from 'zod';
 import { createInstrumentation, type Instrumentation } from '../../packages/instrument/src/index.js';
 import { type RunningServer, startServer } from '../../packages/mcpwatch/src/start-server.js';
 import { callApi, loginCookie } from '../../packages/mcpwatch/src/test-fixtures/api-client.js';
 import { freePort } from '../../packages/mcpwatch/src/test-fixtures/free-port.js';
+import {
+  describeWithPrometheus,
+  type RunningPrometheus,
+  type Series,
+  startPrometheus,
+} from '../../packages/mcpwatch/src/test-fixtures/prometheus.js';
 import { until } from '../../packages/mcpwatch/src/test-fixtures/until.js';
 import { makeCa, makeLeaf } from '../../packages/probe/src/test-fixtures/certs.js';
 import {
   allPanels,
-  HAS_PROMETHEUS,
   loadDashboard,
   loadRules,
-  PROMETHEUS_MISSING,
   RULES_FILE,
-  type RunningPrometheus,
-  startPrometheus,
   substituteVariables,
   variableQuery,
 } from './prometheus-fixture.js';
-
-interface Series {
-  metric: Record<string, string>;
-  value: [number, string];
-}
 
 interface Answer {
   status: string;
@@ -74,8 +71,9 @@ function weatherServer(): McpServer {
   return server;
 }
 
-if (HAS_PROMETHEUS) {
-  describe('the shipped rules and dashboard on a real Prometheus scraping a real mcpwatch', () => {
+describeWithPrometheus(
+  'the shipped rules and dashboard on a real Prometheus scraping a real mcpwatch',
+  () => {
     let dir = '';
     let obs: Instrumentation;
     let instrumented: http.Server;
@@ -162,26 +160,21 @@ if (HAS_PROMETHEUS) {
       });
       expect(ping.status).toBe(200);
 
-      const prometheusConfig = path.join(dir, 'prometheus.yml');
-      writeFileSync(
-        prometheusConfig,
-        [
-          'global:',
-          '  scrape_interval: 1s',
-          '  evaluation_interval: 1s',
-          'rule_files:',
-          `  - ${JSON.stringify(RULES_FILE)}`,
-          'scrape_configs:',
-          '  - job_name: mcpwatch',
-          '    static_configs:',
-          `      - targets: ['${new URL(service.url).host}']`,
-          '  - job_name: mcp-servers',
-          '    static_configs:',
-          `      - targets: ['${serverHost}']`,
-          '',
-        ].join('\n'),
-      );
-      prometheus = startPrometheus(prometheusConfig, path.join(dir, 'tsdb'), await freePort());
+      prometheus = await startPrometheus(dir, [
+        'global:',
+        '  scrape_interval: 1s',
+        '  evaluation_interval: 1s',
+        'rule_files:',
+        `  - ${JSON.stringify(RULES_FILE)}`,
+        'scrape_configs:',
+        '  - job_name: mcpwatch',
+        '    static_configs:',
+        `      - targets: ['${new URL(service.url).host}']`,
+        '  - job_name: mcp-servers',
+        '    static_configs:',
+        `      - targets: ['${serverHost}']`,
+        '',
+      ]);
 
       client = new Client({ name: 'e2e-agent', version: '1.0.0' });
       await client.connect(new StreamableHTTPClientTransport(new URL(`${serverBase}/mcp`)));
@@ -479,16 +472,5 @@ if (HAS_PROMETHEUS) {
       expect(firing.map((s) => [s.metric.monitor, s.metric.severity])).toEqual([['weather', 'warning']]);
       expect(names(await query('mcpwatch_tools == 3'), 'monitor')).toEqual(['weather']);
     }, 90_000);
-  });
-} else if (process.env.CI === 'true') {
-  describe('the shipped rules and dashboard on a real Prometheus', () => {
-    it('needs Prometheus under CI', () => {
-      throw new Error(`${PROMETHEUS_MISSING}; CI must run this test.`);
-    });
-  });
-} else {
-  console.log(`Skipping the shipped rules and dashboard on a real Prometheus: ${PROMETHEUS_MISSING}.`);
-  describe.skip('the shipped rules and dashboard on a real Prometheus (not installed)', () => {
-    it('scrapes mcpwatch and evaluates the rules', () => {});
-  });
-}
+  },
+);

@@ -1,10 +1,9 @@
 /**
  * What the tests of deploy/prometheus and deploy/grafana share: the shipped files, the metric names the docs
- * define, the names a PromQL expression uses, and Debian's Prometheus and promtool (present, or a skip with
- * its reason, or a failure under CI).
+ * define and the names a PromQL expression uses. Debian's Prometheus and promtool themselves come from
+ * packages/mcpwatch/src/test-fixtures/prometheus.ts, which the package's own Prometheus tests use too.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -17,16 +16,8 @@ export const ALERTMANAGER_CONFIG = path.join(ROOT, 'deploy/prometheus/alertmanag
 export const DASHBOARD_FILE = path.join(ROOT, 'deploy/grafana/mcpwatch-dashboard.json');
 export const RUNBOOKS_FILE = path.join(ROOT, 'docs/runbooks.md');
 
-// The real Prometheus and promtool, as Debian's prometheus package installs them (.ci/run installs it).
-export const PROMETHEUS = process.env.MCPWATCH_TEST_PROMETHEUS ?? '/usr/bin/prometheus';
-export const PROMTOOL = process.env.MCPWATCH_TEST_PROMTOOL ?? '/usr/bin/promtool';
-
 // amtool, from Debian's prometheus-alertmanager package (.ci/run installs it).
 export const AMTOOL = process.env.MCPWATCH_TEST_AMTOOL ?? '/usr/bin/amtool';
-
-/** Whether Debian's Prometheus and promtool are here; tests that need them skip on a laptop without them, and fail under CI. */
-export const HAS_PROMETHEUS = existsSync(PROMETHEUS) && existsSync(PROMTOOL);
-export const PROMETHEUS_MISSING = `${PROMETHEUS} or ${PROMTOOL} is missing (apt-get install -y prometheus)`;
 
 export interface Rule {
   alert?: string;
@@ -186,42 +177,4 @@ export function headingAnchors(file: string): Set<string> {
     );
   }
   return anchors;
-}
-
-/** A running Prometheus; `query` is an instant query through its HTTP API. */
-export interface RunningPrometheus {
-  url: string;
-  child: ChildProcess;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-export function startPrometheus(configFile: string, dataDir: string, port: number): RunningPrometheus {
-  let output = '';
-  const child = spawn(
-    PROMETHEUS,
-    [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${dataDir}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    child,
-    output: () => output,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }

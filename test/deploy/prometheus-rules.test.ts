@@ -4,22 +4,23 @@
  * must not; Debian's promtool checks the rules, runs those tests, and accepts the example prometheus.yml;
  * and amtool accepts the example alertmanager.yml and routes each alert by its severity.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
+  describeWithPrometheus,
+  promtool,
+  runTool,
+} from '../../packages/mcpwatch/src/test-fixtures/prometheus.js';
+import {
   ALERTMANAGER_CONFIG,
   AMTOOL,
   documentedMetrics,
-  HAS_PROMETHEUS,
   headingAnchors,
   loadRules,
   metricNames,
   PROMETHEUS_CONFIG,
-  PROMETHEUS_MISSING,
-  PROMTOOL,
   RULES_FILE,
   RULES_TEST_FILE,
   RUNBOOKS_FILE,
@@ -137,49 +138,28 @@ describe('the shipped alerting rules', () => {
   });
 });
 
-function run(command: string, ...args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(command, args, { cwd: path.dirname(RULES_FILE) }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, out: stdout + stderr }),
-    );
-  });
-}
+const run = (command: string, ...args: string[]) => runTool(command, args, { cwd: path.dirname(RULES_FILE) });
 
-const promtool = (...args: string[]) => run(PROMTOOL, ...args);
-
-if (HAS_PROMETHEUS) {
-  describe('promtool', () => {
-    it('checks the rules', async () => {
-      const result = await promtool('check', 'rules', RULES_FILE);
-      expect(result.out).toContain(`SUCCESS: ${groups.flatMap((g) => g.rules).length} rules found`);
-      expect(result.code).toBe(0);
-    });
-
-    it('passes the unit tests of the rules', async () => {
-      const result = await promtool('test', 'rules', RULES_TEST_FILE);
-      expect(result.out).toContain('SUCCESS');
-      expect(result.out).not.toContain('FAILED');
-      expect(result.code).toBe(0);
-    });
-
-    it('accepts the example prometheus.yml with the rule file it loads', async () => {
-      const result = await promtool('check', 'config', PROMETHEUS_CONFIG);
-      expect(result.out).toContain('SUCCESS: 1 rule files found');
-      expect(result.code).toBe(0);
-    });
+describeWithPrometheus('promtool', () => {
+  it('checks the rules', async () => {
+    const result = await promtool(['check', 'rules', RULES_FILE]);
+    expect(result.out).toContain(`SUCCESS: ${groups.flatMap((g) => g.rules).length} rules found`);
+    expect(result.code).toBe(0);
   });
-} else if (process.env.CI === 'true') {
-  describe('promtool', () => {
-    it('needs promtool under CI', () => {
-      throw new Error(`${PROMETHEUS_MISSING}; CI must run this test.`);
-    });
+
+  it('passes the unit tests of the rules', async () => {
+    const result = await promtool(['test', 'rules', RULES_TEST_FILE]);
+    expect(result.out).toContain('SUCCESS');
+    expect(result.out).not.toContain('FAILED');
+    expect(result.code).toBe(0);
   });
-} else {
-  console.log(`Skipping the promtool checks of the shipped rules: ${PROMETHEUS_MISSING}.`);
-  describe.skip('promtool (not installed)', () => {
-    it('checks and tests the rules', () => {});
+
+  it('accepts the example prometheus.yml with the rule file it loads', async () => {
+    const result = await promtool(['check', 'config', PROMETHEUS_CONFIG]);
+    expect(result.out).toContain('SUCCESS: 1 rule files found');
+    expect(result.code).toBe(0);
   });
-}
+});
 
 if (existsSync(AMTOOL)) {
   describe('amtool', () => {
