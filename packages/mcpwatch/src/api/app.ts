@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { probeRoutes } from '../exporter/probe-route.js';
+import { mcpRoute } from '../mcp/http-route.js';
 import { metricsRoutes } from '../metrics/routes.js';
 import type { Service } from '../service/service.js';
 import { statusRoutes } from '../status/routes.js';
@@ -15,6 +16,7 @@ import { historyRoutes } from './history.js';
 import { monitorRoutes } from './monitors.js';
 import { notificationRoutes } from './notifications.js';
 import { openApiDocument } from './openapi.js';
+import { probeAndNotifyRoutes } from './probe-and-notify.js';
 import type { RouteDoc } from './route.js';
 import { streamRoute } from './stream.js';
 import { tokenRoutes } from './tokens.js';
@@ -66,6 +68,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     resolveChannel: (name) => service.alerting.resolveChannel(name),
     channelsChanged: () => service.alerting.refreshApiChannels(),
   });
+  probeAndNotifyRoutes(app, docs, service);
   streamRoute(app, docs, service);
   dashboardRoutes(app, docs, service);
   statusRoutes(app, docs, service);
@@ -81,6 +84,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   metricsRoutes(app, service, options.metricsToken ? { token: options.metricsToken } : {});
   // Off until mcpwatch.yaml defines probeModules: no defaults here (see ProbeRouteOptions.defaults).
   probeRoutes(app, { modules: () => service.configInForce?.probeModules, token: options.metricsToken });
+  // mcpwatch's own MCP server (Streamable HTTP, both eras), with its own token check and Origin policy.
+  mcpRoute(app, service, { behindProxy: options.trustProxy !== undefined });
   // Last: the dashboard answers the GETs no other route took.
   webRoutes(app, webDistDir());
   app.setNotFoundHandler((request) => {

@@ -3,8 +3,21 @@ import { z } from 'zod';
 import { MONITOR_KINDS, monitorSchema } from '../config/monitor-schema.js';
 import { redactSpec } from '../service/monitor-spec.js';
 import type { MonitorView } from '../service/monitor-view.js';
+import { endPause, pauseFor } from '../service/pause-window.js';
 import type { Service } from '../service/service.js';
+import { principalOf } from './auth.js';
 import { idParam, type RouteDoc, route } from './route.js';
+
+const pauseBody = z.object({
+  durationMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .optional()
+    .describe('Pause for this long, as a maintenance window: checks go on, alerts are held'),
+  reason: z.string().max(200).optional(),
+});
 
 const listQuery = z.object({
   status: z.enum(['pending', 'up', 'degraded', 'down', 'paused']).optional(),
@@ -95,20 +108,31 @@ export function monitorRoutes(app: FastifyInstance, docs: RouteDoc[], service: S
     method: 'POST',
     url: '/api/v1/monitors/:id/pause',
     tag,
-    summary: 'Stop checking and alerting until resumed (allowed on monitors from the file too)',
+    summary:
+      'Stop checking and alerting until resumed (allowed on monitors from the file too); with durationMinutes, a maintenance window of the monitor from now instead, which ends by itself',
     role: 'editor',
-    responses: { 200: '{ monitor }', 404: 'No such monitor' },
-    handler: async ({ params }) => ({ monitor: await monitors.pause(idParam(params)) }),
+    body: pauseBody,
+    responses: { 200: '{ monitor, window? }', 400: 'Invalid field', 404: 'No such monitor' },
+    handler: async ({ params, body, request }) => {
+      const id = idParam(params);
+      if (body.durationMinutes === undefined) return { monitor: await monitors.pause(id) };
+      return pauseFor(service, id, {
+        durationMinutes: body.durationMinutes,
+        reason: body.reason,
+        by: principalOf(request).name,
+      });
+    },
   });
 
   route(app, docs, {
     method: 'POST',
     url: '/api/v1/monitors/:id/resume',
     tag,
-    summary: 'Check again; the state starts from pending',
+    summary:
+      'Check again (the state starts from pending), and end the maintenance windows a pause with durationMinutes opened',
     role: 'editor',
-    responses: { 200: '{ monitor }', 404: 'No such monitor' },
-    handler: async ({ params }) => ({ monitor: await monitors.resume(idParam(params)) }),
+    responses: { 200: '{ monitor, ended, unpaused }', 404: 'No such monitor' },
+    handler: async ({ params }) => endPause(service, idParam(params)),
   });
 
   route(app, docs, {

@@ -65,6 +65,9 @@ export function priorityOf(event: Pick<StoredEvent, 'kind' | 'evidence'>): Prior
     case 'server_version_changed':
     case 'package_released':
       return 4;
+    case 'notice':
+      // Chosen by whoever sent it, kept inside the scale.
+      return Math.min(10, Math.max(1, Math.round(Number(evidence.priority)) || 5));
     default:
       return 3;
   }
@@ -122,6 +125,7 @@ const DEFAULTS: Record<string, { title: string; body: string }> = {
     title: '{{monitor.name}} is flapping',
     body: '{{changes}} status changes within {{windowSec}} s; further changes are not announced until it settles.',
   },
+  notice: { title: '{{title}}', body: '{{message}}\nSent by {{by}}.' },
   process_restarted: {
     title: '{{monitor.name}}: server restarted (attempt {{attempt}})',
     body: 'It ended with exit code {{exitCode}} {{signal}} ({{reason}}).\nLast server output:\n{{stderr}}',

@@ -165,6 +165,10 @@ export class Alerting {
    */
   route(spec: MonitorSpec | undefined, name: string, event: MonitorEvent): Routed {
     if (!spec) return { channels: [] };
+    // A notice was asked for by someone now: it goes where they named, and is never held for maintenance.
+    if (event.kind === 'notice' && event.evidence.channel !== undefined) {
+      return { channels: [event.evidence.channel] };
+    }
     const monitor = { name, group: spec.group ?? null, tags: spec.tags, notify: spec.notify };
     const channels = channelsFor({
       kind: event.kind,
@@ -179,6 +183,7 @@ export class Alerting {
         `${name}: a route or notify list names channels that do not exist; define them in mcpwatch.yaml or through the API`,
       );
     }
+    if (event.kind === 'notice') return { channels: known };
     const held = this.holds.reasonFor(spec, name, event.kind, Date.parse(event.at));
     return held === undefined ? { channels: known } : { channels: known, held };
   }

@@ -23,6 +23,7 @@ export const EVENT_TITLES = {
   process_restarted: 'Kept-alive server restarted',
   incident_resolved: 'Incident resolved by hand',
   reminder: 'Still down',
+  notice: 'Notice',
 } as const;
 
 export type EventKind = keyof typeof EVENT_TITLES;
@@ -62,6 +63,11 @@ export interface EvidenceByKind {
   incident_resolved: { by: string };
   /** An incident still open: the `count`-th reminder since it opened. */
   reminder: { incidentId: number; openedAt: string; count: number; cause?: string };
+  /**
+   * A message someone (or an AI through mcpwatch's MCP server) sent about the monitor: routed like an alert,
+   * to `channel` when one was named. `id` finds the written event again.
+   */
+  notice: { id: string; title: string; message: string; priority: number; by: string; channel?: string };
 }
 
 /**

@@ -27,7 +27,17 @@ const TYPES: Record<string, string> = {
 };
 
 /** Paths the service answers itself: never the dashboard's index page. */
-const SERVICE_PREFIXES = ['/api/', '/hb/', '/live', '/ready', '/health', '/metrics', '/status/', '/badge/'];
+const SERVICE_PREFIXES = [
+  '/api/',
+  '/hb/',
+  '/live',
+  '/ready',
+  '/health',
+  '/metrics',
+  '/status/',
+  '/badge/',
+  '/mcp',
+];
 
 /** Where `@mcpwatch/web` was built, or undefined when it was not (a checkout without `npm run build`). */
 export function webDistDir(): string | undefined {
