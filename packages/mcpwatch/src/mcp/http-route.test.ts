@@ -336,6 +336,44 @@ describe('write tools', () => {
       const again = await c.callTool({ name: 'resume_monitor', arguments: { name: 'example' } });
       expect(again.structuredContent.ended).toEqual([]);
     });
+    // The REST API does the same through the same service functions; a read token may not.
+    const id = (await api('GET', '/api/v1/monitors')).body.monitors.find(
+      (m: { name: string }) => m.name === 'example',
+    ).id;
+    const asReader = await callApi(
+      server.url,
+      '',
+      'POST',
+      `/api/v1/monitors/${id}/pause`,
+      { durationMinutes: 5 },
+      bearer(tokens.read),
+    );
+    expect(asReader.status).toBe(403);
+    const paused = await callApi(
+      server.url,
+      '',
+      'POST',
+      `/api/v1/monitors/${id}/pause`,
+      { durationMinutes: 5 },
+      bearer(tokens.write),
+    );
+    expect(paused.body).toMatchObject({
+      monitor: { status: 'up' },
+      window: { name: 'Paused: example (by admin)' },
+    });
+    const resumed = await callApi(
+      server.url,
+      '',
+      'POST',
+      `/api/v1/monitors/${id}/resume`,
+      undefined,
+      bearer(tokens.write),
+    );
+    expect(resumed.body).toMatchObject({
+      ended: [{ id: paused.body.window.id }],
+      unpaused: false,
+      monitor: { maintenance: null },
+    });
   });
 
   it('send_notification goes through the outbox to the channel and is listed in the deliveries', async () => {
