@@ -5,6 +5,7 @@ import { type CliContext, configureErrors } from './cli-context.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExporter } from './commands/exporter.js';
 import { registerImport } from './commands/import.js';
+import { registerMcp } from './commands/mcp.js';
 import { registerNotify } from './commands/notify.js';
 import { registerProbe } from './commands/probe.js';
 import { registerServe } from './commands/serve.js';
@@ -35,6 +36,7 @@ export function createProgram(context: CliContext): Command {
   registerUser(program, context);
   registerNotify(program, context);
   registerWrap(program, context);
+  registerMcp(program, context);
   configureErrors(program, context);
   return program;
 }
