@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -168,6 +169,39 @@ describe('mcpwatch mcp --url --token', () => {
     expect(await started(['--url', `http://127.0.0.1:${port}`, '--token', service.tokens.write])).not.toBe(
       'connected',
     );
+  });
+});
+
+describe("mcpwatch's own probe", () => {
+  it('reports `mcpwatch mcp` up, with its tool list', async () => {
+    // The token travels in the environment, as the README's snippets pass it: a command line is shown in results.
+    const env = { ...childEnv(), TOKEN_FOR_TEST: service.tokens.read };
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [
+          bin,
+          'probe',
+          '--json',
+          '--env',
+          `MCPWATCH_URL=${service.url}`,
+          '--env',
+          // The probe resolves ${NAME} from its own environment.
+          'MCPWATCH_TOKEN=${TOKEN_FOR_TEST}',
+          '--',
+          process.execPath,
+          bin,
+          'mcp',
+        ],
+        { env, timeout: 60_000 },
+        (error, out) => (error && !out ? reject(error) : resolve(out)),
+      );
+    });
+    const result = JSON.parse(stdout);
+    expect(result.status, result.message).toBe('up');
+    expect(result.mcp.serverInfo.name).toBe('mcpwatch');
+    expect(result.mcp.tools.map((t: { name: string }) => t.name).sort()).toEqual([...READ_TOOLS].sort());
+    expect(result.target).not.toContain(service.tokens.read);
   });
 });
 
