@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MonitorView } from '../service/monitor-view.js';
-import { collect, type MetricsInput, type OwnHealth } from './collect.js';
-import { escapeLabel } from './exposition.js';
+import { collect, type MetricsInput, type OwnHealth, render } from './collect.js';
+import { CHUNK_CHARS, escapeLabel } from './exposition.js';
 
 const own: OwnHealth = {
   scheduler: { jobs: 2, running: 1, waiting: 0, lagMs: { p50: 5, p99: 20, max: 40 }, overruns: 3 },
@@ -192,6 +192,43 @@ describe('collect', () => {
   it('escapes backslash, double quote and newline in label values', () => {
     expect(escapeLabel('a\\b"c\nd')).toBe('a\\\\b\\"c\\nd');
     expect(escapeLabel('plain')).toBe('plain');
+  });
+
+  it('renders in chunks of about 64 KiB, each ending a line, that join into the whole page', async () => {
+    const last = fixture.monitors[0]?.lastCheck ?? null;
+    const monitors = Array.from({ length: 2_000 }, (_, i) =>
+      monitor({ id: i, name: `monitor-${i} "é"`, tags: ['x'], status: 'up', lastCheck: last }),
+    );
+    for (const format of ['prometheus', 'openmetrics'] as const) {
+      const input = { monitors, uptime: new Map(), own };
+      const chunks: Buffer[] = [];
+      for await (const chunk of render(input, format)) chunks.push(chunk);
+      expect(chunks.length).toBeGreaterThan(5);
+      for (const chunk of chunks) {
+        // Whole lines only, so no UTF-8 sequence is split between two chunks.
+        expect(chunk.at(-1)).toBe(0x0a);
+        expect(chunk.toString().length).toBeLessThan(CHUNK_CHARS + 1024);
+      }
+      expect(Buffer.concat(chunks).equals(await collect(input, format))).toBe(true);
+    }
+  });
+
+  it('gives the event loop turns during a large render', async () => {
+    const last = fixture.monitors[0]?.lastCheck ?? null;
+    const monitors = Array.from({ length: 10_000 }, (_, i) =>
+      monitor({ id: i, name: `monitor-${i}`, status: 'up', lastCheck: last }),
+    );
+    let chunks = 0;
+    const seen: number[] = [];
+    // A check due now: it must run between chunks, not after the whole page.
+    const tick = () => {
+      seen.push(chunks);
+      if (seen.length < 5) setImmediate(tick);
+    };
+    setImmediate(tick);
+    for await (const _ of render({ monitors, uptime: new Map(), own }, 'prometheus')) chunks++;
+    expect(seen.length).toBe(5);
+    expect(seen.at(-1)).toBeLessThan(chunks);
   });
 
   it('renders 10,000 monitors, every series once (bench/metrics.js times it)', async () => {

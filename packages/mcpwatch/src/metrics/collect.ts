@@ -39,36 +39,67 @@ export interface MetricsInput {
 
 type Sample = readonly [string, number];
 
-/** A turn of the event loop: checks and requests run between families of a large scrape. */
+/** A turn of the event loop: checks and requests run between chunks of a large scrape. */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * The Prometheus exposition of every monitor and of mcpwatch itself. Every per-monitor series carries
- * `monitor`, `kind`, `group` ('' when none) and `tags` (comma-joined, '' when none). It gives the event loop
- * a turn after each family, so 10,000 monitors (about 60 ms in all) never hold it for more than one family.
+ * Chunks rendered between two turns of the event loop: 4 × 64 KiB is about a millisecond of rendering, so a
+ * scrape of 10,000 monitors (about 300 chunks) never holds checks for longer than that, and costs some 75
+ * turns instead of one per chunk.
  */
+const CHUNKS_PER_TURN = 4;
+
+/**
+ * The Prometheus exposition of every monitor and of mcpwatch itself, as chunks of about 64 KiB yielded as they
+ * are rendered: `/metrics` writes each one to the response before the next is rendered, so a scrape holds a
+ * few chunks, not the 16–20 MB page of 10,000 monitors. Every per-monitor series carries `monitor`, `kind`,
+ * `group` ('' when none) and `tags` (comma-joined, '' when none). The event loop gets a turn every few chunks;
+ * a consumer that stops pulling (a scraper that hung up) stops the render.
+ */
+export async function* render(input: MetricsInput, format: Format): AsyncGenerator<Buffer, void, undefined> {
+  let sinceTurn = 0;
+  for (const chunk of chunks(input, format)) {
+    yield chunk;
+    if (++sinceTurn === CHUNKS_PER_TURN) {
+      sinceTurn = 0;
+      await turn();
+    }
+  }
+}
+
+/** The whole exposition in one buffer (tests, bench/metrics.js): the chunks of `render()`, joined. */
 export async function collect(input: MetricsInput, format: Format): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of render(input, format)) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+/**
+ * The render itself, synchronous, so the turns are `render()`'s alone and the `yield*` after each monitor costs
+ * no promise (an async generator awaits every value it delegates). Chunks are taken after each monitor, so
+ * none waits for the end of its family.
+ */
+function* chunks(input: MetricsInput, format: Format): Generator<Buffer, void, undefined> {
   const { monitors } = input;
-  // About 2 KiB per monitor with every family present.
-  const out = new Exposition(format, 16_384 + monitors.length * 2048);
+  const out = new Exposition(format);
   const labels = monitors.map(
     (m) =>
       `monitor="${escapeLabel(m.name)}",kind="${escapeLabel(m.kind)}",group="${escapeLabel(m.group ?? '')}",tags="${escapeLabel(m.tags.join(','))}"`,
   );
   /** One family over the monitors that have a last check, `each` writing their samples. */
-  const perCheck = async (
+  function* perCheck(
     name: string,
     type: 'gauge' | 'info',
     help: string,
     each: (last: LastCheck, base: string) => void,
-  ) => {
+  ): Generator<Buffer, void, undefined> {
     out.header(name, type, help);
     for (let i = 0; i < monitors.length; i++) {
       const last = monitors[i]?.lastCheck;
       if (last) each(last, labels[i] as string);
+      if (out.ready) yield* out.take();
     }
-    await turn();
-  };
+  }
 
   out.header(
     'mcpwatch_probe_success',
@@ -82,9 +113,9 @@ export async function collect(input: MetricsInput, format: Format): Promise<Buff
     const status = m.lastCheck?.status ?? m.status;
     if (status === 'up' || status === 'degraded' || status === 'down')
       out.sample('mcpwatch_probe_success', labels[i] as string, '', status === 'down' ? 0 : 1);
+    if (out.ready) yield* out.take();
   }
-  await turn();
-  await perCheck(
+  yield* perCheck(
     'mcpwatch_probe_duration_seconds',
     'gauge',
     'Duration of the last check, in total and per probe phase.',
@@ -114,8 +145,8 @@ export async function collect(input: MetricsInput, format: Format): Promise<Buff
         status === STATES[s] ? 1 : 0,
       );
     }
+    if (out.ready) yield* out.take();
   }
-  await turn();
   out.header(
     'mcpwatch_uptime_ratio',
     'gauge',
@@ -129,15 +160,15 @@ export async function collect(input: MetricsInput, format: Format): Promise<Buff
       if (ratio !== undefined && ratio !== null)
         out.sample('mcpwatch_uptime_ratio', labels[i] as string, `,window="${w}"`, ratio);
     }
+    if (out.ready) yield* out.take();
   }
-  await turn();
-  await perCheck(
+  yield* perCheck(
     'mcpwatch_last_check_timestamp_seconds',
     'gauge',
     'When the result of the last check was recorded.',
     (last, base) => out.sample('mcpwatch_last_check_timestamp_seconds', base, '', last.at / 1000),
   );
-  await perCheck(
+  yield* perCheck(
     'mcpwatch_tools',
     'gauge',
     'Number of tools the server listed at the last check.',
@@ -145,7 +176,7 @@ export async function collect(input: MetricsInput, format: Format): Promise<Buff
       if (last.tools) out.sample('mcpwatch_tools', base, '', last.tools.count);
     },
   );
-  await perCheck(
+  yield* perCheck(
     'mcpwatch_tool_list_info',
     'info',
     'Hash of the tool list at the last check.',
@@ -154,7 +185,7 @@ export async function collect(input: MetricsInput, format: Format): Promise<Buff
         out.sample('mcpwatch_tool_list_info', base, `,hash="${escapeLabel(last.tools.hash)}"`, 1);
     },
   );
-  await perCheck(
+  yield* perCheck(
     'mcpwatch_protocol_info',
     'info',
     'MCP protocol version, era and transport of the last handshake.',
@@ -165,7 +196,7 @@ export async function collect(input: MetricsInput, format: Format): Promise<Buff
       out.sample('mcpwatch_protocol_info', base, more, 1);
     },
   );
-  await perCheck(
+  yield* perCheck(
     'mcpwatch_tls_cert_expiry_timestamp_seconds',
     'gauge',
     'When the certificate seen by the last check expires.',
@@ -185,8 +216,8 @@ export async function collect(input: MetricsInput, format: Format): Promise<Buff
       const at = input.lastPings.get(monitors[i]?.id as number);
       if (at !== undefined)
         out.sample('mcpwatch_heartbeat_last_ping_timestamp_seconds', labels[i] as string, '', at / 1000);
+      if (out.ready) yield* out.take();
     }
-    await turn();
   }
   out.header('mcpwatch_incident_open', 'gauge', 'Whether the monitor has an open incident.');
   let openIncidents = 0;
@@ -194,8 +225,8 @@ export async function collect(input: MetricsInput, format: Format): Promise<Buff
     const open = monitors[i]?.incidentOpen === true;
     if (open) openIncidents++;
     out.sample('mcpwatch_incident_open', labels[i] as string, '', open ? 1 : 0);
+    if (out.ready) yield* out.take();
   }
-  await turn();
   out.family('mcpwatch_incidents_open', 'gauge', 'Open incidents across all monitors.', [
     ['', openIncidents],
   ]);
@@ -271,5 +302,6 @@ export async function collect(input: MetricsInput, format: Format): Promise<Buff
   out.family('nodejs_heap_size_total_bytes', 'gauge', 'Process heap size from Node.js in bytes.', [
     ['', p.heapTotalBytes],
   ]);
-  return out.finish();
+  out.end();
+  yield* out.take();
 }

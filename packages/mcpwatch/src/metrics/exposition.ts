@@ -1,6 +1,7 @@
 /**
- * Writes the Prometheus text format (0.0.4) or OpenMetrics (1.0.0) by hand into one growing buffer: no
- * registry and no string per sample, so 10,000 monitors render in tens of milliseconds.
+ * Writes the Prometheus text format (0.0.4) or OpenMetrics (1.0.0) by hand, in chunks of about 64 KiB: no
+ * registry, only text, so 10,000 monitors render in tens of milliseconds, and a large page is sent chunk by
+ * chunk as it is rendered instead of being held whole.
  */
 export type Format = 'prometheus' | 'openmetrics';
 export type MetricType = 'gauge' | 'counter' | 'info';
@@ -28,18 +29,22 @@ function formatValue(value: number): string {
   return String(value);
 }
 
+/** About the size of one chunk of a streamed page: a few of them in flight bound a scrape's memory. */
+export const CHUNK_CHARS = 1 << 16;
+
 export class Exposition {
-  private buffer: Buffer;
-  private length = 0;
+  /** Chunks encoded and not yet taken. */
+  private chunks: Buffer[] = [];
   private pending = '';
 
-  /** `sizeHint`: the bytes expected, to grow the buffer once or never. */
+  /**
+   * `chunkChars`: the text gathered before it is encoded as one chunk. Strings are appended (cheap ropes in V8)
+   * and encoded once per chunk: far fewer calls than one per sample, and no buffer the size of the page.
+   */
   constructor(
     readonly format: Format,
-    sizeHint = 1 << 16,
-  ) {
-    this.buffer = Buffer.allocUnsafe(sizeHint);
-  }
+    private readonly chunkChars = CHUNK_CHARS,
+  ) {}
 
   /**
    * The HELP and TYPE lines of a family; its samples follow with `sample()`. `name` is the sample name as
@@ -70,28 +75,39 @@ export class Exposition {
     for (const [labels, value] of samples) this.sample(name, labels, '', value);
   }
 
-  /** The exposition, ended by `# EOF` in OpenMetrics. */
-  finish(): Buffer {
-    if (this.format === 'openmetrics') this.write('# EOF\n');
-    this.flush();
-    return this.buffer.subarray(0, this.length);
+  /** Whether a chunk is ready to be taken: checked after each monitor, so it costs one comparison. */
+  get ready(): boolean {
+    return this.chunks.length > 0;
   }
 
-  /** Text is gathered in a string of up to 64 KiB and copied into the buffer in one call: far fewer calls. */
+  /** The chunks encoded since the last call, in order; the exposition keeps no reference to them. */
+  take(): Buffer[] {
+    const taken = this.chunks;
+    this.chunks = [];
+    return taken;
+  }
+
+  /** Ends the exposition (with `# EOF` in OpenMetrics) and encodes what is left: `take()` then has the last chunk. */
+  end(): void {
+    if (this.format === 'openmetrics') this.write('# EOF\n');
+    this.flush();
+  }
+
+  /** The whole exposition as one buffer, for the small pages (`/probe`, the exporter's own metrics) and tests. */
+  finish(): Buffer {
+    this.end();
+    const chunks = this.take();
+    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+  }
+
   private write(text: string): void {
     this.pending += text;
-    if (this.pending.length >= 65_536) this.flush();
+    if (this.pending.length >= this.chunkChars) this.flush();
   }
 
   private flush(): void {
-    const text = this.pending;
+    if (this.pending === '') return;
+    this.chunks.push(Buffer.from(this.pending));
     this.pending = '';
-    // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    if (this.length + text.length * 3 > this.buffer.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + text.length * 3));
-      this.buffer.copy(bigger, 0, 0, this.length);
-      this.buffer = bigger;
-    }
-    this.length += this.buffer.write(text, this.length);
   }
 }

@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import type { Service } from '../service/service.js';
-import { collect, type OwnHealth, UPTIME_WINDOWS, type UptimeWindow } from './collect.js';
+import { type OwnHealth, render, UPTIME_WINDOWS, type UptimeWindow } from './collect.js';
 import { Refreshed } from './refreshed.js';
 import { negotiate, requireBearer, sendExposition } from './scrape-reply.js';
 
@@ -13,8 +13,9 @@ export interface MetricsRouteOptions {
 
 /**
  * `GET /metrics`, open to Prometheus (or behind a bearer token from `MCPWATCH_METRICS_TOKEN`). Rendered from
- * the service's in-memory state on each scrape; uptime is read from the store in the background at most
- * every 60 s and the outbox counts every 15 s, so a scrape never waits on the database.
+ * the service's in-memory state on each scrape and streamed as it is rendered; uptime is read from the store
+ * in the background at most every 60 s and the outbox counts every 15 s, so a scrape never waits on the
+ * database.
  */
 export function metricsRoutes(
   app: FastifyInstance,
@@ -61,17 +62,15 @@ export function metricsRoutes(
 
   app.get('/metrics', { onRequest: requireBearer(options.token, 'GET /metrics') }, async (request, reply) => {
     const format = negotiate(request.headers.accept);
-    const body = await collect(
-      {
-        monitors: service.monitors.list(),
-        lastPings: service.monitors.lastPings(),
-        uptime: uptime.current() ?? new Map(),
-        own: ownHealth(service, loop, outbox.current(), ready.current()),
-      },
-      format,
-    );
+    const input = {
+      monitors: service.monitors.list(),
+      lastPings: service.monitors.lastPings(),
+      uptime: uptime.current() ?? new Map(),
+      own: ownHealth(service, loop, outbox.current(), ready.current()),
+    };
+    // Reset once read, so each scrape reports the delay since the one before, its own streamed render included.
     loop.reset();
-    return sendExposition(request, reply, body, format);
+    return sendExposition(request, reply, render(input, format), format);
   });
 }
 
