@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { unknownMonitor } from '../mcp/unknown-monitor.js';
+import { unknownMonitor } from '../mcp/monitor-names.js';
 import { adhocProbe } from '../service/adhoc-probe.js';
 import { NOTICE_PRIORITIES, type NoticePriority, sendNotice } from '../service/notice.js';
 import type { Service } from '../service/service.js';

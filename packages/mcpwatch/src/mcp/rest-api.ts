@@ -1,7 +1,7 @@
 import type { ProbeResult, ToolInfo } from '@mcpwatch/probe';
 import type { MonitorView } from '../service/monitor-view.js';
 import type { Incident, Role, StoredEvent, StoredResult, TokenScope, UptimeSummary } from '../store/index.js';
-import { unknownIncident, unknownMonitor } from './unknown-monitor.js';
+import { incidentView, pickMonitor, unknownIncident } from './monitor-names.js';
 import {
   type CheckOutcome,
   type IncidentQuery,
@@ -133,10 +133,10 @@ export class RestWatchApi implements WatchApi {
   async listIncidents(query: IncidentQuery = {}): Promise<IncidentView[]> {
     const monitors = await this.listMonitors();
     const params = new URLSearchParams({ limit: String(query.limit ?? 100) });
-    if (query.monitor !== undefined) params.set('monitorId', String(pick(monitors, query.monitor).id));
+    if (query.monitor !== undefined) params.set('monitorId', String(pickMonitor(monitors, query.monitor).id));
     if (query.open !== undefined) params.set('open', String(query.open));
     const { incidents } = await this.call<{ incidents: Incident[] }>('GET', `/api/v1/incidents${qs(params)}`);
-    return incidents.map((i) => viewOf(i, monitors));
+    return incidents.map((i) => incidentView(i, monitors));
   }
 
   async getIncident(id: number): Promise<{ incident: IncidentView; timeline: StoredEvent[] }> {
@@ -146,7 +146,7 @@ export class RestWatchApi implements WatchApi {
       }),
       this.listMonitors(),
     ]);
-    return { incident: viewOf(found.incident, monitors), timeline: found.timeline };
+    return { incident: incidentView(found.incident, monitors), timeline: found.timeline };
   }
 
   async probe(target: ProbeTarget): Promise<ProbeResult> {
@@ -171,7 +171,7 @@ export class RestWatchApi implements WatchApi {
       }),
       this.listMonitors(),
     ]);
-    return viewOf(incident, monitors);
+    return incidentView(incident, monitors);
   }
 
   async pauseMonitor(name: string, input: PauseInput): Promise<PauseOutcome> {
@@ -191,7 +191,7 @@ export class RestWatchApi implements WatchApi {
   }
 
   private async named(name: string): Promise<MonitorView> {
-    return pick(await this.listMonitors(), name);
+    return pickMonitor(await this.listMonitors(), name);
   }
 
   /** One request: JSON in and out, bounded in time and size, every failure a WatchError saying what to do. */
@@ -270,23 +270,6 @@ export class RestWatchApi implements WatchApi {
       `No mcpwatch serve at ${this.base} (${why}): start \`mcpwatch serve\`, or point --url (MCPWATCH_URL) at the one running.`,
     );
   }
-}
-
-/** The monitor of this name: exactly, else ignoring case (an AI often changes case), else the close names. */
-function pick(monitors: readonly MonitorView[], name: string): MonitorView {
-  const exact = monitors.find((m) => m.name === name);
-  if (exact) return exact;
-  const folded = monitors.filter((m) => m.name.toLowerCase() === name.toLowerCase());
-  if (folded.length === 1 && folded[0]) return folded[0];
-  throw unknownMonitor(
-    name,
-    monitors.map((m) => m.name),
-  );
-}
-
-function viewOf(incident: Incident, monitors: readonly MonitorView[]): IncidentView {
-  const name = monitors.find((m) => m.id === incident.monitorId)?.name ?? `#${incident.monitorId}`;
-  return { ...incident, monitor: name };
 }
 
 function qs(params: URLSearchParams): string {

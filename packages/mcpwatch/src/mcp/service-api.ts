@@ -1,4 +1,3 @@
-import type { ToolInfo } from '@mcpwatch/probe';
 import { adhocProbe } from '../service/adhoc-probe.js';
 import type { MonitorView } from '../service/monitor-view.js';
 import { sendNotice } from '../service/notice.js';
@@ -6,18 +5,15 @@ import { endPause, pauseFor } from '../service/pause-window.js';
 import type { Service } from '../service/service.js';
 import { ServiceError } from '../service/service-error.js';
 import type { Incident } from '../store/index.js';
-import { unknownIncident, unknownMonitor } from './unknown-monitor.js';
+import { matchesFilter, monitorDetail } from './monitor-detail.js';
+import { incidentView, pickMonitor, unknownIncident } from './monitor-names.js';
 import {
   type IncidentView,
   type MonitorDetail,
   type MonitorFilter,
-  UPTIME_WINDOWS,
   type WatchApi,
   WatchError,
 } from './watch-api.js';
-
-const DAY = 86_400_000;
-const SPANS = { '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY } as const;
 
 /**
  * WatchApi in the process that runs the service (`mcpwatch serve`'s /mcp): the same service functions the
@@ -31,47 +27,11 @@ export class ServiceWatchApi implements WatchApi {
   ) {}
 
   async listMonitors(filter: MonitorFilter = {}): Promise<MonitorView[]> {
-    const q = filter.q?.toLowerCase();
-    return this.service.monitors
-      .list()
-      .filter(
-        (m) =>
-          (filter.status === undefined || m.status === filter.status) &&
-          (filter.group === undefined || m.group === filter.group) &&
-          (filter.tag === undefined || m.tags.includes(filter.tag)) &&
-          (q === undefined || m.name.toLowerCase().includes(q) || m.target.toLowerCase().includes(q)),
-      );
+    return this.service.monitors.list().filter((m) => matchesFilter(m, filter));
   }
 
   async getMonitor(name: string, options: { recentEvents?: number } = {}): Promise<MonitorDetail> {
-    const monitor = this.named(name);
-    const { store } = this.service;
-    const now = Date.now();
-    const [results, summaries, events, state, incidents] = await Promise.all([
-      store.listResults(monitor.id, { from: 0, to: now + 1 }, 1),
-      store.uptimeFor(
-        [monitor.id],
-        UPTIME_WINDOWS.map((w) => ({ from: now - SPANS[w], to: now })),
-      ),
-      options.recentEvents === 0
-        ? Promise.resolve([])
-        : store.listEvents({ monitorId: monitor.id, limit: options.recentEvents ?? 10 }),
-      store.getState(monitor.id),
-      store.listIncidents({ monitorId: monitor.id, open: true, limit: 1 }),
-    ]);
-    const hash = (state?.data.toolsHash as string | undefined) ?? null;
-    const list = hash ? (((await store.getToolSnapshot(hash)) as ToolInfo[] | undefined) ?? null) : null;
-    const windows = summaries.get(monitor.id) ?? [];
-    return {
-      monitor,
-      lastResult: results[0] ?? null,
-      uptime: Object.fromEntries(
-        UPTIME_WINDOWS.map((w, i) => [w, windows[i] ?? null]),
-      ) as MonitorDetail['uptime'],
-      recentEvents: events,
-      tools: { hash, list },
-      openIncident: incidents[0] ?? null,
-    };
+    return monitorDetail(this.service.store, this.named(name), options);
   }
 
   async listIncidents(
@@ -144,18 +104,11 @@ export class ServiceWatchApi implements WatchApi {
   }
 
   private named(name: string): MonitorView {
-    const monitor = this.service.monitors.byName(name);
-    if (!monitor)
-      throw unknownMonitor(
-        name,
-        this.service.monitors.list().map((m) => m.name),
-      );
-    return monitor;
+    return pickMonitor(this.service.monitors.list(), name);
   }
 
   private viewOf(incident: Incident): IncidentView {
-    const name = this.service.monitors.find(incident.monitorId)?.monitor.name ?? `#${incident.monitorId}`;
-    return { ...incident, monitor: name };
+    return incidentView(incident, this.service.monitors.list());
   }
 
   /** The service's refusals, as the tools report them. */

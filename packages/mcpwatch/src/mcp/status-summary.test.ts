@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MonitorView } from '../service/monitor-view.js';
+import { unknownMonitor } from './monitor-names.js';
 import { summarize, summaryText } from './status-summary.js';
-import { unknownMonitor } from './unknown-monitor.js';
 
 const at = Date.parse('2026-11-22T10:00:00Z');
 

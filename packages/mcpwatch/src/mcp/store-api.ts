@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { DEFAULT_TIMEOUT_MS, type ProbeResult, probeMcp, type ToolInfo } from '@mcpwatch/probe';
+import { DEFAULT_TIMEOUT_MS, type ProbeResult, probeMcp } from '@mcpwatch/probe';
 import { checkBudgetMs } from '../service/checker.js';
 import { specOf } from '../service/monitor-spec.js';
 import { type LastCheck, type MonitorView, view } from '../service/monitor-view.js';
-import { NOTICE_PRIORITIES } from '../service/notice.js';
+import { noticeEvidence } from '../service/notice.js';
 import { isProbed, runProbe } from '../service/run-check.js';
-import type { Incident, Monitor, Store, StoredEvent } from '../store/index.js';
-import { unknownIncident, unknownMonitor } from './unknown-monitor.js';
+import type { Store, StoredEvent } from '../store/index.js';
+import { matchesFilter, monitorDetail } from './monitor-detail.js';
+import { incidentView, pickMonitor, unknownIncident } from './monitor-names.js';
 import {
   type CheckOutcome,
   type IncidentQuery,
@@ -18,13 +18,10 @@ import {
   type PauseOutcome,
   type ProbeTarget,
   type ResumeOutcome,
-  UPTIME_WINDOWS,
   type WatchApi,
   WatchError,
 } from './watch-api.js';
 
-const DAY = 86_400_000;
-const SPANS = { '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY } as const;
 /** A notice races the running service's own state writes; it retries on a lost race this many times. */
 const WRITE_ATTEMPTS = 5;
 
@@ -47,56 +44,22 @@ export class StoreWatchApi implements WatchApi {
   ) {}
 
   async listMonitors(filter: MonitorFilter = {}): Promise<MonitorView[]> {
-    const q = filter.q?.toLowerCase();
-    return (await this.views()).filter(
-      (m) =>
-        (filter.status === undefined || m.status === filter.status) &&
-        (filter.group === undefined || m.group === filter.group) &&
-        (filter.tag === undefined || m.tags.includes(filter.tag)) &&
-        (q === undefined || m.name.toLowerCase().includes(q) || m.target.toLowerCase().includes(q)),
-    );
+    return (await this.views()).filter((m) => matchesFilter(m, filter));
   }
 
   async getMonitor(name: string, options: { recentEvents?: number } = {}): Promise<MonitorDetail> {
-    const monitor = await this.named(name);
-    const { store } = this;
-    const now = Date.now();
-    const [results, summaries, events, state, incidents] = await Promise.all([
-      store.listResults(monitor.id, { from: 0, to: now + 1 }, 1),
-      store.uptimeFor(
-        [monitor.id],
-        UPTIME_WINDOWS.map((w) => ({ from: now - SPANS[w], to: now })),
-      ),
-      options.recentEvents === 0
-        ? Promise.resolve([])
-        : store.listEvents({ monitorId: monitor.id, limit: options.recentEvents ?? 10 }),
-      store.getState(monitor.id),
-      store.listIncidents({ monitorId: monitor.id, open: true, limit: 1 }),
-    ]);
-    const hash = (state?.data.toolsHash as string | undefined) ?? null;
-    const list = hash ? (((await store.getToolSnapshot(hash)) as ToolInfo[] | undefined) ?? null) : null;
-    const windows = summaries.get(monitor.id) ?? [];
-    return {
-      monitor,
-      lastResult: results[0] ?? null,
-      uptime: Object.fromEntries(
-        UPTIME_WINDOWS.map((w, i) => [w, windows[i] ?? null]),
-      ) as MonitorDetail['uptime'],
-      recentEvents: events,
-      tools: { hash, list },
-      openIncident: incidents[0] ?? null,
-    };
+    return monitorDetail(this.store, await this.named(name), options);
   }
 
   async listIncidents(query: IncidentQuery = {}): Promise<IncidentView[]> {
     const monitors = await this.store.listMonitors();
-    const monitorId = query.monitor === undefined ? undefined : pick(monitors, query.monitor).id;
+    const monitorId = query.monitor === undefined ? undefined : pickMonitor(monitors, query.monitor).id;
     const incidents = await this.store.listIncidents({
       ...(monitorId !== undefined ? { monitorId } : {}),
       ...(query.open !== undefined ? { open: query.open } : {}),
       limit: query.limit ?? 100,
     });
-    return incidents.map((i) => viewOf(i, monitors));
+    return incidents.map((i) => incidentView(i, monitors));
   }
 
   async getIncident(id: number): Promise<{ incident: IncidentView; timeline: StoredEvent[] }> {
@@ -108,13 +71,16 @@ export class StoreWatchApi implements WatchApi {
       to: (incident.resolvedAt ?? Date.now()) + 1,
       limit: 1000,
     });
-    return { incident: viewOf(incident, await this.store.listMonitors()), timeline: timeline.reverse() };
+    return {
+      incident: incidentView(incident, await this.store.listMonitors()),
+      timeline: timeline.reverse(),
+    };
   }
 
   /** Runs here, as the service would run it: a monitor as defined, or an http(s) MCP URL, never a command. */
   async probe(target: ProbeTarget): Promise<ProbeResult> {
     if ('monitor' in target) {
-      const stored = pick(await this.store.listMonitors(), target.monitor);
+      const stored = pickMonitor(await this.store.listMonitors(), target.monitor);
       const parsed = specOf(stored);
       if ('error' in parsed)
         throw new WatchError('invalid', `"${stored.name}" cannot be probed: ${parsed.error}`);
@@ -154,7 +120,7 @@ export class StoreWatchApi implements WatchApi {
     if (!(await this.store.acknowledgeIncident(id, this.by, Date.now()))) throw unknownIncident(id);
     const incident = await this.store.getIncident(id);
     if (!incident) throw unknownIncident(id);
-    return viewOf(incident, await this.store.listMonitors());
+    return incidentView(incident, await this.store.listMonitors());
   }
 
   async pauseMonitor(name: string): Promise<PauseOutcome> {
@@ -174,7 +140,7 @@ export class StoreWatchApi implements WatchApi {
    * or on the monitor's notify list); without one, the monitor's notify list is used.
    */
   async sendNotification(input: NotificationInput): Promise<NotificationOutcome> {
-    const stored = pick(await this.store.listMonitors(), input.monitor);
+    const stored = pickMonitor(await this.store.listMonitors(), input.monitor);
     const parsed = specOf(stored);
     const notify = 'spec' in parsed ? (parsed.spec.notify ?? []) : [];
     const known = new Set([...notify, ...(await this.store.listChannels()).map((c) => c.name)]);
@@ -191,21 +157,10 @@ export class StoreWatchApi implements WatchApi {
     } else {
       channels = notify;
     }
-    const id = randomUUID();
-    const at = Date.now();
-    const event = {
-      kind: 'notice',
-      at,
-      evidence: {
-        id,
-        title: input.title,
-        message: input.message,
-        priority: NOTICE_PRIORITIES[input.priority ?? 'normal'],
-        by: this.by,
-        ...(input.channel !== undefined ? { channel: input.channel } : {}),
-      },
-      channels,
-    };
+    const { monitor: _, ...request } = input;
+    const evidence = noticeEvidence({ ...request, by: this.by });
+    const id = evidence.id;
+    const event = { kind: 'notice', at: Date.now(), evidence, channels };
     for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
       const state = await this.store.getState(stored.id);
       // The state is written back unchanged: the write is conditioned on its version, so a check the service
@@ -228,7 +183,7 @@ export class StoreWatchApi implements WatchApi {
 
   private async named(name: string): Promise<MonitorView> {
     const views = await this.views();
-    return pick(views, name);
+    return pickMonitor(views, name);
   }
 
   /** Each monitor as the service shows it, from the stored state and last result (no maintenance: see docs). */
@@ -262,21 +217,4 @@ export class StoreWatchApi implements WatchApi {
       }),
     );
   }
-}
-
-/** The monitor of this name: exactly, else ignoring case, else a refusal naming the close ones. */
-function pick<T extends { name: string }>(monitors: readonly T[], name: string): T {
-  const exact = monitors.find((m) => m.name === name);
-  if (exact) return exact;
-  const folded = monitors.filter((m) => m.name.toLowerCase() === name.toLowerCase());
-  if (folded.length === 1 && folded[0]) return folded[0];
-  throw unknownMonitor(
-    name,
-    monitors.map((m) => m.name),
-  );
-}
-
-function viewOf(incident: Incident, monitors: readonly Monitor[]): IncidentView {
-  const name = monitors.find((m) => m.id === incident.monitorId)?.name ?? `#${incident.monitorId}`;
-  return { ...incident, monitor: name };
 }

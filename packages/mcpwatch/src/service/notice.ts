@@ -17,6 +17,21 @@ export interface NoticeRequest {
 }
 
 /**
+ * What a `notice` event records, wherever it is written (the service, or `mcpwatch mcp` on the store): an id
+ * to find the stored event by, the text, the priority on the providers' scale, who sent it and to where.
+ */
+export function noticeEvidence(request: Omit<NoticeRequest, 'monitorId'>) {
+  return {
+    id: randomUUID(),
+    title: request.title,
+    message: request.message,
+    priority: NOTICE_PRIORITIES[request.priority ?? 'normal'],
+    by: request.by,
+    ...(request.channel !== undefined ? { channel: request.channel } : {}),
+  };
+}
+
+/**
  * Sends a message about a monitor through the alerting outbox: it is written as a `notice` event of the
  * monitor, with one outbox row per channel in the same transaction, so it is delivered, retried and listed
  * in the deliveries exactly like an alert.
@@ -34,19 +49,9 @@ export async function sendNotice(
       'channel',
     );
   }
-  const id = randomUUID();
-  const event = {
-    kind: 'notice' as const,
-    at: new Date().toISOString(),
-    evidence: {
-      id,
-      title: request.title,
-      message: request.message,
-      priority: NOTICE_PRIORITIES[request.priority ?? 'normal'],
-      by: request.by,
-      ...(request.channel !== undefined ? { channel: request.channel } : {}),
-    },
-  };
+  const evidence = noticeEvidence(request);
+  const id = evidence.id;
+  const event = { kind: 'notice' as const, at: new Date().toISOString(), evidence };
   const { channels } = service.alerting.route(runtime.spec, runtime.monitor.name, event);
   await service.monitors.apply(runtime, (state) => ({ state, events: [event] }));
   const written = await service.store.listEvents({

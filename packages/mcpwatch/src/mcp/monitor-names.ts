@@ -1,5 +1,30 @@
 import { editDistance } from '../config/did-you-mean.js';
-import { WatchError } from './watch-api.js';
+import type { Incident } from '../store/index.js';
+import { type IncidentView, WatchError } from './watch-api.js';
+
+/**
+ * The monitor a name means: exactly, else ignoring case (an AI often changes case), else a refusal naming
+ * the close ones. Every WatchApi implementation resolves names this way, so they answer alike.
+ */
+export function pickMonitor<T extends { name: string }>(monitors: readonly T[], name: string): T {
+  const exact = monitors.find((m) => m.name === name);
+  if (exact) return exact;
+  const folded = monitors.filter((m) => m.name.toLowerCase() === name.toLowerCase());
+  if (folded.length === 1 && folded[0]) return folded[0];
+  throw unknownMonitor(
+    name,
+    monitors.map((m) => m.name),
+  );
+}
+
+/** An incident with its monitor's name, which is what people and AIs call monitors by. */
+export function incidentView(
+  incident: Incident,
+  monitors: readonly { id: number; name: string }[],
+): IncidentView {
+  const name = monitors.find((m) => m.id === incident.monitorId)?.name ?? `#${incident.monitorId}`;
+  return { ...incident, monitor: name };
+}
 
 /**
  * The refusal for a monitor name that matches none, naming the closest ones: an AI that mistyped a name
