@@ -10,8 +10,8 @@ import { CHUNK_CHARS } from './exposition.js';
 import { metricsRoutes } from './routes.js';
 import { negotiate } from './scrape-reply.js';
 
-/** Only what /metrics reads of the service. */
-function fakeService(counts = { uptimeReads: 0 }): Service {
+/** Only what /metrics reads of the service: one monitor named docs, or `extra` more named m1, m2… */
+function fakeService(counts = { uptimeReads: 0, largestRead: 0 }, extra = 0): Service {
   const monitor = {
     id: 7,
     name: 'docs',
@@ -22,14 +22,19 @@ function fakeService(counts = { uptimeReads: 0 }): Service {
     incidentOpen: false,
     lastCheck: { at: 1_000, status: 'up', reason: null, message: 'ok', durationMs: 50 },
   };
+  const monitors = [
+    monitor,
+    ...Array.from({ length: extra }, (_, i) => ({ ...monitor, id: 100 + i, name: `m${i + 1}` })),
+  ];
   return {
-    monitors: { list: () => [monitor], lastPings: () => new Map() },
+    monitors: { list: () => monitors, lastPings: () => new Map() },
     scheduler: {
       stats: () => ({ jobs: 1, running: 0, waiting: 0, lagMs: { p50: 0, p99: 0, max: 0 }, overruns: 0 }),
     },
     store: {
       uptimeFor: async (ids: number[]) => {
         counts.uptimeReads++;
+        counts.largestRead = Math.max(counts.largestRead, ids.length);
         return new Map(ids.map((id) => [id, [{ uptime: 0.75 }, { uptime: null }, { uptime: 1 }]]));
       },
       countOutbox: async () => ({ pending: 2, failed: 1 }),
@@ -114,8 +119,20 @@ describe('GET /metrics', () => {
     expect(right.body).toContain('mcpwatch_probe_success');
   });
 
+  it('reads the uptime of many monitors a few hundred at a time, so the store never holds the event loop long', async () => {
+    const counts = { uptimeReads: 0, largestRead: 0 };
+    const server = await appWith({}, fakeService(counts, 600));
+    const body = await until(
+      'uptime of the last monitor',
+      async () => (await server.inject({ url: '/metrics' })).body,
+      (b) => b.includes('monitor="m600",kind="mcp",group="",tags="prod",window="24h"} 0.75\n'),
+    );
+    expect(body).toContain('monitor="docs",kind="mcp",group="",tags="prod",window="24h"} 0.75\n');
+    expect(counts).toEqual({ uptimeReads: 3, largestRead: 250 });
+  });
+
   it('reads uptime and the outbox in the background, at most once a minute, never on every scrape', async () => {
-    const counts = { uptimeReads: 0 };
+    const counts = { uptimeReads: 0, largestRead: 0 };
     let t = 0;
     const server = await appWith({ now: () => t }, fakeService(counts));
     await server.inject({ url: '/metrics' });
