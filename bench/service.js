@@ -24,7 +24,7 @@ export function servicePlan(quick) {
     fixturePorts: 4,
     sampleMs: 1000,
     /** Prometheus's usual scrape interval: `/metrics` is read this often during the window. */
-    scrapeSec: 15,
+    scrapeSec: env('BENCH_SERVICE_SCRAPE_SEC', 15),
   };
 }
 
@@ -120,12 +120,15 @@ async function scrape(url) {
  * background uptime read, so the window's scrapes carry every family).
  */
 async function measureWindow(service, fixture, plan) {
-  await scrape(service.ready.url);
-  await sleep(2000);
+  // BENCH_SERVICE_SCRAPE_SEC=0: no scrapes, to see what they cost.
+  if (plan.scrapeSec > 0) {
+    await scrape(service.ready.url);
+    await sleep(2000);
+  }
   const scrapes = [];
   const scraper = (async () => {
     const stop = performance.now() + plan.windowSec * 1000;
-    while (performance.now() < stop) {
+    while (plan.scrapeSec > 0 && performance.now() < stop) {
       const next = performance.now() + plan.scrapeSec * 1000;
       scrapes.push(await scrape(service.ready.url));
       await sleep(Math.max(0, Math.min(next, stop) - performance.now()));
