@@ -13,7 +13,7 @@ import type {
   preHandlerAsyncHookHandler,
 } from 'fastify';
 import { z } from 'zod';
-import { hashApiToken, isApiTokenShape, SAFE_METHODS, scopeAllows } from '../auth/api-token.js';
+import { lookUpBearer, SAFE_METHODS, scopeAllows } from '../auth/api-token.js';
 import { dummyPasswordHash, MAX_PASSWORD_LENGTH, verifyPassword } from '../auth/password.js';
 import { allows } from '../auth/roles.js';
 import { endSession, resumeSession, SESSION_COOKIE, startSession } from '../auth/sessions.js';
@@ -62,8 +62,6 @@ export interface AuthPluginOptions {
 }
 
 const API_PREFIX = '/api/v1/';
-/** How stale a token's `last_used_at` may get before a request writes it again. */
-const TOKEN_TOUCH_INTERVAL_MS = 60_000;
 // A person mistyping gets ten tries, then one every 30 s; a guesser on one address gets one every 10 s.
 const DEFAULT_LIMITS = { name: { perSecond: 1 / 30, burst: 10 }, ip: { perSecond: 1 / 10, burst: 30 } };
 
@@ -194,16 +192,9 @@ async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<v
     const header = request.headers.authorization;
     if (header !== undefined) {
       // Credentials that were sent and are wrong fail outright, rather than falling back to the cookie.
-      const token = /^Bearer +(\S+) *$/i.exec(header)?.[1];
-      if (!token) throw unauthenticated('Send the API token as "Authorization: Bearer mcpw_…".');
-      const found = isApiTokenShape(token)
-        ? await store.getApiTokenByHash(hashApiToken(token), at)
-        : undefined;
-      if (!found) throw unauthenticated('This API token is unknown, revoked or expired.');
+      const found = await lookUpBearer(store, header, at);
+      if ('refused' in found) throw unauthenticated(found.refused);
       const { token: stored, user } = found;
-      if (stored.lastUsedAt === null || at - stored.lastUsedAt >= TOKEN_TOUCH_INTERVAL_MS) {
-        await store.touchApiToken(stored.id, at);
-      }
       return {
         userId: user.id,
         name: user.name,

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { TokenScope } from '../store/index.js';
+import type { ApiToken, Store, TokenScope, User } from '../store/index.js';
 
 /** A recognisable prefix lets secret scanners (and people) tell an mcpwatch token from other secrets. */
 export const API_TOKEN_PREFIX = 'mcpw_';
@@ -31,4 +31,26 @@ export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTION
 
 export function scopeAllows(scope: TokenScope, method: string): boolean {
   return scope === 'write' || SAFE_METHODS.has(method.toUpperCase());
+}
+
+/** A token's "last used" is written at most this often: a busy client must not turn every read into a write. */
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * The token and user behind an `Authorization` header, or why there are none (a sentence for the 401). The
+ * REST API and `/mcp` both authenticate API tokens through here.
+ */
+export async function lookUpBearer(
+  store: Store,
+  header: string,
+  at: number,
+): Promise<{ token: ApiToken; user: User } | { refused: string }> {
+  const token = /^Bearer +(\S+) *$/i.exec(header)?.[1];
+  if (!token) return { refused: 'Send the API token as "Authorization: Bearer mcpw_…".' };
+  const found = isApiTokenShape(token) ? await store.getApiTokenByHash(hashApiToken(token), at) : undefined;
+  if (!found) return { refused: 'This API token is unknown, revoked or expired.' };
+  if (found.token.lastUsedAt === null || at - found.token.lastUsedAt >= TOUCH_EVERY_MS) {
+    await store.touchApiToken(found.token.id, at);
+  }
+  return found;
 }

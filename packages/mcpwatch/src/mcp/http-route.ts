@@ -8,7 +8,7 @@ import {
   validateOriginHeader,
 } from '@modelcontextprotocol/server';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { hashApiToken, isApiTokenShape } from '../auth/api-token.js';
+import { lookUpBearer } from '../auth/api-token.js';
 import { allows } from '../auth/roles.js';
 import type { Service } from '../service/service.js';
 import { createWatchServer } from './server.js';
@@ -18,9 +18,6 @@ import type { Scope } from './watch-api.js';
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 export const MCP_PATH = '/mcp';
-
-/** A token's "last used" is written at most this often, as the REST API does. */
-const TOUCH_EVERY_MS = 60_000;
 
 export interface McpRouteOptions {
   /**
@@ -118,19 +115,11 @@ function rebinding(request: FastifyRequest, options: McpRouteOptions): string | 
 /** The caller of an API token, or why there is none (the 401's message). */
 async function authenticate(service: Service, request: FastifyRequest): Promise<Caller | string> {
   const header = request.headers.authorization;
-  const token = header === undefined ? undefined : /^Bearer +(\S+) *$/i.exec(header)?.[1];
-  if (!token)
+  if (header === undefined)
     return 'Send an mcpwatch API token as "Authorization: Bearer mcpw_…" (create one in the dashboard).';
-  const now = Date.now();
-  const found = isApiTokenShape(token)
-    ? await service.store.getApiTokenByHash(hashApiToken(token), now)
-    : undefined;
-  if (!found) return 'This API token is unknown, revoked or expired.';
-  const { token: stored, user } = found;
-  if (stored.lastUsedAt === null || now - stored.lastUsedAt >= TOUCH_EVERY_MS) {
-    await service.store.touchApiToken(stored.id, now);
-  }
+  const found = await lookUpBearer(service.store, header, Date.now());
+  if ('refused' in found) return found.refused;
   // A viewer's token reads whatever its scope says: the role caps what a token may do.
-  const scope: Scope = stored.scope === 'write' && allows(user.role, 'editor') ? 'write' : 'read';
-  return { by: user.name, scope };
+  const scope: Scope = found.token.scope === 'write' && allows(found.user.role, 'editor') ? 'write' : 'read';
+  return { by: found.user.name, scope };
 }
