@@ -7,6 +7,7 @@
 // It reports { op: 'ready', url, startedMs } and answers { op: 'mark' } with what happened since the last
 // mark. SIGTERM closes the service as `mcpwatch serve` does.
 import { performance } from 'node:perf_hooks';
+import { boundHeapGrowth } from '../packages/mcpwatch/dist/heap-growth.js';
 import { createLogger } from '../packages/mcpwatch/dist/logger.js';
 import { Scheduler } from '../packages/mcpwatch/dist/scheduler/scheduler.js';
 import { startServer } from '../packages/mcpwatch/dist/start-server.js';
@@ -53,6 +54,8 @@ Scheduler.prototype.add = function (job, ...rest) {
   );
 };
 
+// As `mcpwatch serve` does before it starts.
+boundHeapGrowth();
 const log = createLogger({ level: 'warn' });
 const server = await startServer({
   port: 0,

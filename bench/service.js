@@ -70,7 +70,9 @@ function writeConfig(file, plan, ports) {
 
 /** Starts mcpwatch and waits until it listens with every monitor scheduled. */
 async function startService(database, config, progress) {
-  const service = start(CHILD, [database, config]);
+  // BENCH_SERVICE_NODE_ARGS='--trace-gc' (say) passes flags to the service's Node only.
+  const execArgv = process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const service = start(CHILD, [database, config], execArgv);
   const ready = await within(service.next('ready'), 300_000, 'starting the service');
   progress(
     `  service up in ${(ready.startedMs / 1000).toFixed(1)} s with ${ready.jobs.toLocaleString('en')} monitors scheduled`,

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { wholeNumber } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
+import { boundHeapGrowth } from '../heap-growth.js';
 import { createLogger } from '../logger.js';
 import { runnerFor } from '../service/runners.js';
 import { startServer } from '../start-server.js';
@@ -78,6 +79,7 @@ export function registerServe(program: Command, context: CliContext): void {
 }
 
 async function serve(flags: ServeFlags, context: CliContext): Promise<number> {
+  boundHeapGrowth();
   const log = createLogger({ level: flags.logLevel, pretty: process.stderr.isTTY === true });
   // The example keeps its history apart from a real one, and signs its first admin in with a fresh password.
   // Loaded only here: the server SDK costs every other start a quarter second.
