@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
+import { nextTurn } from '../event-loop.js';
 import type { Service } from '../service/service.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -10,10 +11,7 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
  * slots, heartbeat deadlines being checked, config loaded), naming the failing part; `/health` is a summary for people.
  */
 export function healthRoutes(app: FastifyInstance, service: Service): void {
-  app.get('/live', async () => {
-    await new Promise((resolve) => setImmediate(resolve));
-    return { status: 'ok' };
-  });
+  liveRoute(app);
 
   app.get('/ready', async (_request, reply) => {
     const { ready, checks, problems } = await service.readiness();
@@ -40,5 +38,13 @@ export function healthRoutes(app: FastifyInstance, service: Service): void {
         overruns: stats.overruns,
       },
     };
+  });
+}
+
+/** `/live`, for every mcpwatch process that serves HTTP: answers once the event loop has turned, nothing else. */
+export function liveRoute(app: FastifyInstance): void {
+  app.get('/live', async () => {
+    await nextTurn();
+    return { status: 'ok' };
   });
 }

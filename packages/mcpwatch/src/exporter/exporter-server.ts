@@ -3,6 +3,7 @@ import type { ProbeResult } from '@mcpwatch/probe';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { ApiError, sendApiError } from '../api/errors.js';
+import { liveRoute } from '../api/health.js';
 import { DEFAULT_PROBE_MODULES } from '../config/probe-module-schema.js';
 import { Exposition, escapeLabel, type Format } from '../metrics/exposition.js';
 import { negotiate, requireBearer, sendExposition } from '../metrics/scrape-reply.js';
@@ -72,10 +73,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     const format = negotiate(request.headers.accept);
     return sendExposition(request, reply, ownMetrics(format, counts, configError === null), format);
   });
-  app.get('/live', async () => {
-    await new Promise((resolve) => setImmediate(resolve));
-    return { status: 'ok' };
-  });
+  liveRoute(app);
   app.get('/ready', async (_request, reply) => {
     const checks = { config: configError === null };
     reply.code(checks.config ? 200 : 503);

@@ -1,3 +1,4 @@
+import { nextTurn } from '../event-loop.js';
 import type { SchedulerStats } from '../scheduler/scheduler.js';
 import type { LastCheck, MonitorView } from '../service/monitor-view.js';
 import { Exposition, escapeLabel, type Format } from './exposition.js';
@@ -39,9 +40,6 @@ export interface MetricsInput {
 
 type Sample = readonly [string, number];
 
-/** A turn of the event loop: checks and requests run between chunks of a large scrape. */
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
  * Chunks rendered between two turns of the event loop: 4 × 64 KiB is about a millisecond of rendering, so a
  * scrape of 10,000 monitors (about 300 chunks) never holds checks for longer than that, and costs some 75
@@ -62,7 +60,7 @@ export async function* render(input: MetricsInput, format: Format): AsyncGenerat
     yield chunk;
     if (++sinceTurn === CHUNKS_PER_TURN) {
       sinceTurn = 0;
-      await turn();
+      await nextTurn();
     }
   }
 }

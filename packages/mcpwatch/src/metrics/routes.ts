@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
+import { nextTurn } from '../event-loop.js';
 import type { Service } from '../service/service.js';
 import { type OwnHealth, render, UPTIME_WINDOWS, type UptimeWindow } from './collect.js';
 import { Refreshed } from './refreshed.js';
@@ -42,7 +43,7 @@ export function metricsRoutes(
         for (const [id, list] of summaries) {
           byId.set(id, Object.fromEntries(windows.map((w, j) => [w, list[j]?.uptime ?? null])));
         }
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextTurn();
       }
       return byId;
     },
