@@ -42,6 +42,9 @@ const gzip = promisify(zlib.gzip);
  */
 export type ExpositionBody = Buffer | AsyncIterable<Buffer>;
 
+/** The longest a streamed page may take to be read: Prometheus's scrape timeout is at most its interval. */
+const STREAM_DEADLINE_MS = 120_000;
+
 /**
  * The one way an exposition is answered: content type, `vary` and gzip when the scraper accepts it (Prometheus
  * asks for it on every scrape; 10,000 monitors shrink from about 20 MB to 0.5 MB, at zlib level 3).
@@ -58,6 +61,7 @@ export async function sendExposition(
   reply: FastifyReply,
   body: ExpositionBody,
   format: Format,
+  { deadlineMs = STREAM_DEADLINE_MS }: { deadlineMs?: number } = {},
 ): Promise<Buffer | Readable> {
   reply.header('content-type', CONTENT_TYPES[format]).header('vary', 'accept, accept-encoding');
   const gzipped = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
@@ -70,6 +74,14 @@ export async function sendExposition(
   const first = await rest.next();
   // Bytes, not objects: the stream then buffers one chunk before it waits for the socket (or gzip) to drain.
   const source = Readable.from(resume(first, rest), { objectMode: false });
+  // Back-pressure lets a scraper that stops reading hold a render open: it gets a deadline, well past any
+  // scrape timeout, after which the render ends and the connection is cut.
+  const deadline = setTimeout(
+    () => source.destroy(new Error(`the scraper did not read the page within ${deadlineMs / 1000} s`)),
+    deadlineMs,
+  );
+  deadline.unref();
+  source.once('close', () => clearTimeout(deadline));
   if (!gzipped) return source;
   reply.header('content-encoding', 'gzip');
   // On either side's end the other is destroyed: a render error reaches the gzip stream, which Fastify sends
